@@ -1,0 +1,63 @@
+# frontline: two commands set everything up on a fresh machine.
+#   make demo   create .venv, install, run the pipeline on seeds/ and write maps/
+#   make test   install the test extras, run ruff, mypy and pytest
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+VENDOR_STAMP := vendor/.installed
+
+.PHONY: demo test lint typecheck pytest bench gazetteer vendor browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
+	touch $(STAMP) $@
+
+# Leaflet and leaflet.timeline for the offline map come from the npm registry, at the versions
+# folium pins, into an ignored folder; nothing third-party is committed.
+$(VENDOR_STAMP): package.json
+	npm install --silent --no-audit --no-fund --prefix vendor $$(node -e 'const p=require("./package.json");console.log(Object.entries(p.dependencies).map(([k,v])=>k+"@"+v).join(" "))')
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+# Debian's chromium drives the browser test; install it when missing (CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP) vendor
+	$(BIN)/frontline demo seeds/ --maps maps/
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check geo tests scripts bench
+	$(BIN)/ruff format --check geo tests scripts bench
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+pytest: $(TEST_STAMP) vendor browser
+	@set +e; $(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+# The seed score is printed on every run; tests/test_evaluate.py asserts on it.
+test: lint typecheck pytest
+	$(BIN)/frontline evaluate tests/data/gold_events.csv seeds/
+
+bench: $(TEST_STAMP) vendor browser
+	$(BIN)/python -m bench
+
+gazetteer: $(STAMP)
+	$(BIN)/python scripts/build_gazetteer.py --geodata ../shared/geodata --out data/
+
+clean:
+	rm -rf $(VENV) vendor .mypy_cache .ruff_cache .pytest_cache

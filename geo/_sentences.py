@@ -1,0 +1,53 @@
+"""Split text into sentences, keeping offsets. Lines are always boundaries (captions, titles)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_sentences"]
+
+# Abbreviations whose full stop does not end a sentence.
+_ABBREV = frozenset(
+    "gen gen. mr mrs ms dr st lt col maj capt sgt brig gov sen rep no vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec fig inc ltd co corp u.s u.n u.k e.g i.e".split()
+)
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Half-open (start, end) spans of the sentences of ``text``, stripped of white space.
+
+    Examples
+    --------
+    >>> t = "Gen. Smith spoke. Troops left.\\nCaption line"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Gen. Smith spoke.', 'Troops left.', 'Caption line']
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        base = line.start()
+        chunk = line.group()
+        start = 0
+        for m in _END.finditer(chunk):
+            word = re.search(r"(\S+)$", chunk[start : m.start()])
+            token = word.group(1).lower().strip("\"'“‘(") if word else ""
+            if m.group().startswith(".") and _is_abbreviation(token):
+                continue
+            spans.append(_strip(text, base + start, base + m.end()))
+            start = m.end()
+        if start < len(chunk):
+            spans.append(_strip(text, base + start, base + len(chunk)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _is_abbreviation(token: str) -> bool:
+    # "Gen", "U.N", "p.m" and lone initials ("A") keep their full stop inside a sentence.
+    return token in _ABBREV or len(token) == 1 or "." in token
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,82 @@
+"""``frontline places``: find and geocode the place mentions of articles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from geo.cli import _common as c
+from geo.cli._options import documents_options, gazetteer_options, load_gazetteer, load_sides
+from geo.toponyms import PlaceFinder
+
+FIELDS = (
+    "doc_id",
+    "mention",
+    "start",
+    "end",
+    "place_id",
+    "place_name",
+    "kind",
+    "lat",
+    "lon",
+    "score",
+)
+
+
+@click.command("places")
+@documents_options
+@gazetteer_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+def command(
+    paths: tuple[str, ...],
+    published: Any,
+    meta: str | None,
+    gazetteer: str | None,
+    sides: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """List the places named in FILE|DIR... (.txt, .jsonl), one row per mention.
+
+    Coordinates are WGS84 lat/lon of the resolved gazetteer place.
+    """
+    gaz = load_gazetteer(gazetteer)
+    sd = load_sides(sides)
+    finder = PlaceFinder(
+        gaz, masks=sd.masks, persons=sd.persons, home_country=sd.theatre.country or None
+    )
+    rows: list[dict[str, Any]] = []
+    docs = 0
+    for doc in c.progress(c.iter_docs(paths, published=published, meta=meta), desc="places"):
+        docs += 1
+        for m in finder.find(doc.text):
+            rows.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "mention": m.text,
+                    "start": m.start,
+                    "end": m.end,
+                    "place_id": m.place.id,
+                    "place_name": m.place.name,
+                    "kind": m.place.kind,
+                    "lat": m.place.lat,
+                    "lon": m.place.lon,
+                    "score": m.score,
+                }
+            )
+    c.fail_if_nothing(docs, "documents")
+    out = c.open_output(output)
+    try:
+        c.write_records(rows, FIELDS, fmt, out)
+    finally:
+        if output:
+            out.close()
