@@ -82,12 +82,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t(
         "capture",
         "active",
-        r"(?:seiz(?:ed|es|ing|e)|captur(?:ed|es|ing|e)|re-?captur(?:ed|es|ing|e)|"
+        # Longer alternatives first: the regex takes the first that matches at a position.
+        r"(?:(?:re-?)?(?:took|take|takes|taking|taken)\s+(?:full\s+|complete\s+|total\s+)?"
+        r"(?:control\s+(?:of|over)|over)|"
+        r"(?:re)?gain(?:ed|s|ing)?\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)|"
+        r"seiz(?:ed|es|ing|e)|captur(?:ed|es|ing|e)|re-?captur(?:ed|es|ing|e)|"
         r"re-?took|re-?tak(?:en|es|ing|e)|took|tak(?:en|ing)|"
         r"liberat(?:ed|es|ing|e)|overr(?:an|un|unning|uns)|"
-        r"(?:re)?gain(?:ed|s|ing)?\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)|"
         r"(?:re)?gain(?:ed|s|ing)?|won\s+(?:back|control\s+of)|wrest(?:ed|s|ing)?(?:\s+control\s+of)?|"
-        r"(?:took|take|takes|taking|taken)\s+(?:full\s+|complete\s+|total\s+)?(?:control\s+of|over)|"
         r"entered\s+and\s+(?:secured|seized|captured|took(?:\s+control\s+of)?)|"
         r"secur(?:ed|es|ing|e)|"
         r"extend(?:ed|s|ing)?\s+(?:its|their|his|the(?:ir)?)?\s*control\s+(?:over|to)|"
@@ -115,7 +117,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         "contested",
         "active",
         r"(?:(?:heavy|fierce|intense|street|ground|renewed|violent)\s+)?(?:fighting|clashes|clashed|"
-        r"battles?|battled|battling|combat|fought)\s+(?:raged\s+)?(?:in|inside|around|for|over|near|"
+        r"battles?|battled|battling|combat|fought)\s+(?:(?:raged|erupted|broke\s+out|continued|"
+        r"intensified|resumed|flared|escalated|took\s+place|were\s+reported|was\s+reported)\s+)?"
+        r"(?:on\s+\w+\s+)?(?:in|inside|around|for|over|near|"
         r"at|on\s+the\s+outskirts\s+of|on\s+the\s+edges?\s+of|outside)|"
         r"advanc(?:ed|es|ing)\s+(?:into|on|in)|push(?:ed|es|ing)?\s+into|mov(?:ed|es|ing)\s+into|"
         r"entered|enter(?:s|ing)?|storm(?:ed|s|ing)?|besieg(?:ed|es|ing|e)|lay\s+siege\s+to|"

@@ -69,7 +69,17 @@ _CAPITAL = re.compile(r"\b[Tt]he\s+(?:country['’]?s\s+)?capital\b(?!\s*,?\s*[A
 _AIRPORT = re.compile(
     r"\b(?:its|the\s+city'?s|the\s+capital'?s)\s+(?:main\s+|international\s+)?airport\b", re.I
 )
+# "the city" / "the town" after a verb refers back to the last town named.
+_ANAPHOR = re.compile(
+    r"(?<=[a-z] )(?:the|this)\s+(?:city|town)\b(?!\s+(?:of|council|centre|center))"
+)
 _CITY_KINDS = frozenset({"capital", "city", "town"})
+# A claim the other side rejects: the place is contested, not taken.
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|disputed|disputes|rejected\s+the\s+claim|contradicted|"
+    r"could\s+not\s+be\s+(?:independently\s+)?(?:verified|confirmed))\b",
+    re.I,
+)
 _OUTCOME = re.compile(r"\b(?:victor(?:y|ies)|defeats?|gains|won|setbacks?|blows?|losses)\b", re.I)
 # "a major blow to X", "loyal to X": "to" that does not hand anything over.
 _NOT_RECEIVER = re.compile(
@@ -270,6 +280,10 @@ class EventExtractor:
             airport = self._airport_of(city) if city else None
             if airport is not None and free(m.start(), m.end()):
                 out.append(_synthetic(text, s_start + m.start(), s_start + m.end(), airport, 0.7))
+        for m in _ANAPHOR.finditer(sentence):
+            city = self._city_before(s_start + m.start(), mentions + out, ctx)
+            if city is not None and free(m.start(), m.end()):
+                out.append(_synthetic(text, s_start + m.start(), s_start + m.end(), city, 0.6))
         for m in P.SUBAREA.finditer(sentence):
             tail = sentence[m.end() : m.end() + 6].lower()
             if tail.startswith((" of ", " in ", ", ", " to ")) and not tail.startswith(" to "):
@@ -386,6 +400,7 @@ class EventExtractor:
                             url=doc.url,
                         )
                     )
+        emitted = _settle(emitted, denied=bool(_DENIAL.search(sentence)))
         if not triggers and _CAPTION.search(sentence):
             emitted.extend(self._caption_claims(doc, s_start, s_end, mentions, actors))
         # Context carried to the next sentence.
@@ -494,7 +509,10 @@ class EventExtractor:
 
         if frame == "passive":
             places = self._before(rel, clause_start, trig.start)
-            agent = self._agent(sentence, acts, trig.end, scope_end)
+            # "held by X" names the agent with "by"; "under the control of X" does not.
+            agent = self._agent(
+                sentence, acts, trig.end, scope_end, any_position=family == "control_claim"
+            )
             if family == "withdraw":
                 side = agent
             else:
@@ -569,6 +587,9 @@ class EventExtractor:
         places = self._after(
             sentence, rel, trig.end, scope_end, allow_destination=family == "contested"
         )
+        if subject is None and family == "contested":
+            # "Clashes erupted in X as the LNA pushed on": fighting names its side anywhere.
+            subject = next((a.side for _, _, a in acts if a.side), None)
         if not places or subject is None:
             return
         conf = 0.85 if self._explicit_subject(acts, trig, clause_start) else 0.65
@@ -750,6 +771,23 @@ class EventExtractor:
         if ctx.last_day is not None and trig.family in ("contested",):
             return ctx.last_day
         return FuzzyDate(date(published.year, published.month, 1), "month")
+
+
+def _settle(events: list[Event], *, denied: bool) -> list[Event]:
+    """Reconcile the events of one sentence.
+
+    A capture of a place makes a contested or claim event of the same side and place redundant
+    ("entered X and secured it"); a capture the sentence says is denied is contested.
+    """
+    captured = {(e.side, e.place_id) for e in events if e.kind == "capture"}
+    out = []
+    for e in events:
+        if e.kind in ("contested", "control_claim") and (e.side, e.place_id) in captured:
+            continue
+        if denied and e.kind == "capture":
+            e = replace(e, kind="contested", confidence=round(e.confidence * 0.8, 3))
+        out.append(e)
+    return out
 
 
 def _synthetic(text: str, start: int, end: int, place: Place, score: float = 0.8) -> Mention:

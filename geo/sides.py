@@ -24,6 +24,23 @@ __all__ = ["ActorMention", "AmbiguousActor", "DatedActor", "Side", "Sides", "The
 
 log = logging.getLogger(__name__)
 
+# Head nouns of armed-group names, interchangeable in news style.
+_HEADS = (
+    "forces",
+    "troops",
+    "fighters",
+    "militias",
+    "militia",
+    "units",
+    "soldiers",
+    "army",
+    "brigades",
+    "loyalists",
+    "men",
+    "gunmen",
+    "force",
+)
+
 ActorKind = Literal["alias", "person", "ambiguous", "dated"]
 
 
@@ -222,6 +239,11 @@ class Sides:
         for s in self.sides:
             for alias in (s.id, *s.aliases):
                 add(alias, "alias", s.id)
+                # "pro-government forces" also covers "pro-government fighters/troops/...".
+                head = alias.rsplit(" ", 1)
+                if len(head) == 2 and head[1].lower() in _HEADS:
+                    for other in _HEADS:
+                        add(f"{head[0]} {other}", "alias", s.id)
             for person in s.persons:
                 add(person, "person", s.id)
         for a in self.ambiguous:

@@ -48,6 +48,11 @@ _PLACE_SUFFIXES = frozenset(
 # Particles that may sit lower-case inside a multi-word name ("Qasr bin Ghashir").
 _NAME_PARTICLES = frozenset("al el bin ben ibn abu bu bou ould wadi ash as ad az de".split())
 _LOCATIVE = frozenset("in at of from to near towards toward into outside around".split())
+_ARTICLE_BEFORE = re.compile(
+    r"(?<![\w'’])(?:al|el|ash|as|at|an|ad|ar|az|ez|es|ed|er|ath|adh|ul)[ \-‐](?=\w*$)"
+    r"|(?<![\w'’])(?:al|el|ash|as|at|an|ad|ar|az|ez|es|ed|er|ath|adh|ul)[ \-‐]$",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"[^\W\d_][\w'’`-]*", re.UNICODE)
 
 
@@ -266,7 +271,9 @@ class PlaceFinder:
         return found
 
     # -- filters ------------------------------------------------------------------------
-    def _is_trap(self, text: str, start: int, end: int, hit: _Hit) -> bool:
+    def _is_trap(
+        self, text: str, start: int, end: int, hit: _Hit, *, prev_at: int | None = None
+    ) -> bool:
         first = text[start]
         if first.isalpha() and first.isascii() and not first.isupper():
             return True  # Place names are proper nouns; "lost crucial ground" names nothing.
@@ -279,13 +286,15 @@ class PlaceFinder:
         ):
             return True
         if " " not in hit.key and best.kind not in ("capital", "city", "region"):
-            prev = _previous_word(text, start)
+            prev = _previous_word(text, start if prev_at is None else prev_at)
             if prev.lower().rstrip(".") in _TITLES:
                 return True
             if (
                 prev[:1].isupper()
                 and prev.lower() not in _PLACE_PREFIXES
-                and not _sentence_start(text, start - len(prev) - 1)
+                and not _sentence_start(
+                    text, (start if prev_at is None else prev_at) - len(prev) - 1
+                )
                 and not self.gazetteer.lookup(prev)
             ):
                 return True  # "Mohamed Badr": a given name before a lone word is a person.
@@ -312,8 +321,11 @@ class PlaceFinder:
         located: list[tuple[int, int, _Hit]] = []
         for hit in hits:
             start, end = nt.span(hit.start, hit.end)
-            if not self._is_trap(text, start, end, hit):
-                located.append((start, end, hit))
+            # The key dropped the article; the mention keeps it ("Es Sider", "al-Watiya").
+            article = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+            with_article = article.start() if article is not None else start
+            if not self._is_trap(text, start, end, hit, prev_at=with_article):
+                located.append((with_article, end, hit))
         if self.fuzzy:
             taken = [(s, e) for s, e, _ in located]
             taken += [nt.span(s, e) for s, e in masked]
