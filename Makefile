@@ -38,9 +38,11 @@ browser:
 demo: $(STAMP) vendor
 	$(BIN)/frontline demo seeds/ --maps maps/
 
+LINT_PATHS := $(wildcard geo tests scripts bench)
+
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check geo tests scripts bench
-	$(BIN)/ruff format --check geo tests scripts bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
