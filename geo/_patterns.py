@@ -156,11 +156,14 @@ TRIGGERS: tuple[Trigger, ...] = (
 
 # Words in the clause before a trigger that make it an intention, a plan or a failure.
 INTENT = re.compile(
-    r"\b(?:to|aims?|aimed|aiming|vow(?:s|ed)?|plan(?:s|ned)?|intends?|intended|seek(?:s|ing)?|"
-    r"sought|attempt(?:s|ed)?|tr(?:y|ies|ied|ying)|would|will|could|might|may|shall|ready|poised|"
+    # "to seize", "to fully retake": an infinitive right before the verb ("loyal to Haftar
+    # captured" is no intention, so "to" must touch the verb).
+    r"(?:\bto\s+(?:\w+ly\s+)?(?-i:[a-z]\w*\s+)?"
+    r"|\b(?:aims?|aimed|aiming|vow(?:s|ed)?|plan(?:s|ned)?|intends?|intended|seek(?:s|ing)?|"
+    r"sought|attempt(?:s|ed)?|tr(?:y|ies|ied|ying)|would|will|could|might|shall|ready|poised|"
     r"order(?:s|ed)?|bid|threaten(?:s|ed)?|effort|call(?:s|ed)?\s+for|want(?:s|ed)?|hop(?:es|ed)|"
-    r"prepar(?:e|es|ed|ing)|abortive|failed|fail(?:s)?|unable|expected|set|going|about)\b"
-    r"(?:\s+\w+){0,3}\s*$",
+    r"prepar(?:e|es|ed|ing)|abortive|failed|fail(?:s)?|unable|expected|going|about)\b"
+    r"(?:\s+\w+){0,3}\s*)$",
     re.IGNORECASE,
 )
 NEGATION = re.compile(

@@ -489,6 +489,11 @@ class EventExtractor:
         # Relative offsets of places and actors.
         rel = [(m.start - s_start, m.end - s_start, m) for m in mentions]
         acts = [(a.start - s_start, a.end - s_start, a) for a in actors]
+        # ", Haftar's forces regrouped in X": an actor after a comma opens a new clause.
+        for s, _, _a in acts:
+            if trig.end < s < scope_end and sentence[:s].rstrip().endswith(","):
+                scope_end = s
+                break
 
         intent = bool(P.INTENT.search(before[-60:])) or bool(P.NEGATION.search(before[-40:]))
         repelled = bool(P.REPELLED.search(sentence[clause_start:scope_end]))
@@ -703,7 +708,9 @@ class EventExtractor:
                 continue
             lead = sentence[:s]
             if _OBJECT_PREP.search(lead) and not re.search(
-                r"\b(?:forces|troops|fighters|units|militias?)\s+(?:loyal\s+)?to\s+(?:the\s+)?$|\bof\s+(?:the\s+)?$",
+                r"\b(?:forces|troops|fighters|units|militias?|brigades?|groups?)\s+"
+                r"(?:(?:loyal|allied|aligned|affiliated|close)\s+)?(?:to|with)\s+(?:the\s+)?$"
+                r"|\bof\s+(?:the\s+)?$",
                 lead,
                 re.I,
             ):
@@ -713,7 +720,18 @@ class EventExtractor:
         speakers = [a.side for _, _, a in acts if a.kind == "person" and a.side]
         if speakers and re.search(r"\b(?:our|we)\b", sentence[: trig.start], re.I):
             return speakers[-1]
-        if _PRONOUN_SUBJECT.search(sentence[clause_start : trig.start]) or ctx.subject:
+        # "After losing X, Haftar's forces ...": the subject follows the adverbial clause.
+        if re.fullmatch(
+            r"\W*(?:after|since|before|following|upon|by|while|when)\s+",
+            sentence[: trig.start],
+            re.I,
+        ):
+            later = [a.side for s, _, a in acts if s > trig.end and a.side]
+            if later:
+                return later[0]
+        # A pronoun or a bare noun ("they", "the troops") continues the previous actor.
+        lead = sentence[clause_start : trig.start]
+        if _PRONOUN_SUBJECT.search(lead) or not lead.strip(" ,"):
             return ctx.subject
         return None
 
