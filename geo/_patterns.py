@@ -57,7 +57,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"freed|won\s+back|taken\s+over|brought\s+under\s+(?:the\s+)?control)",
     ),
     _t("capture", "to_actor", r"f[ae]ll(?:s|en)?\s+(?:back\s+)?(?:in)?to(?:\s+the\s+hands\s+of)?"),
-    _t("withdraw", "passive", _BE + _ADV + r"\s+(?:abandoned|evacuated)\s+by"),
+    _t("withdraw", "passive", _BE + _ADV + r"\s+(?:abandoned|evacuated)(?=\s+by\b)"),
     _t(
         "contested",
         "passive",
@@ -121,6 +121,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"intensified|resumed|flared|escalated|took\s+place|were\s+reported|was\s+reported)\s+)?"
         r"(?:on\s+\w+\s+)?(?:in|inside|around|for|over|near|"
         r"at|on\s+the\s+outskirts\s+of|on\s+the\s+edges?\s+of|outside)|"
+        r"clash(?:ed|es)?\s+with\s+(?:[\w'’-]+\s+){1,4}(?:in|around|near|at|for|outside)|"
         r"advanc(?:ed|es|ing)\s+(?:into|on|in)|push(?:ed|es|ing)?\s+into|mov(?:ed|es|ing)\s+into|"
         r"entered|enter(?:s|ing)?|storm(?:ed|s|ing)?|besieg(?:ed|es|ing|e)|lay\s+siege\s+to|"
         r"laid\s+siege\s+to|encircl(?:ed|es|ing|e)|surround(?:ed|s|ing)?|assault(?:ed|s|ing)?(?:\s+on)?|"
@@ -186,7 +187,7 @@ BOUNDARY = re.compile(
 )
 # After these, a place is a destination or a reference point, not the event's place.
 DESTINATION = re.compile(
-    r"\b(?:towards?|heading\s+(?:to|for)|to|against|near|(?:north|south|east|west|"
+    r"\b(?:towards?|heading\s+(?:to|for)|to|for|against|near|(?:north|south|east|west|"
     r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of|km\s+(?:from|of)|"
     r"kilometres?\s+(?:from|of)|miles\s+(?:from|of)|outside\s+of|beyond|via|through|between|"
     r"base\s+in)\s+(?:the\s+)?(?:\w+\s+){0,3}$",

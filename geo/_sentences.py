@@ -42,7 +42,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _is_abbreviation(token: str) -> bool:
     # "Gen", "U.N", "p.m" and lone initials ("A") keep their full stop inside a sentence.
-    return token in _ABBREV or len(token) == 1 or "." in token
+    return token in _ABBREV or (len(token) == 1 and token.isalpha()) or "." in token
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -317,7 +317,7 @@ _MONTH_YEAR_RE = re.compile(
 )
 _BARE_MONTH_RE = re.compile(
     r"(?:(?<!\w)(?P<prep>(?i:in|since|on|early|late|mid|by|until|till|from|of|during|before"
-    r"|after|through|throughout))[\s-]{1,4})?"
+    r"|after|through|throughout|last))[\s-]{1,4})?"
     rf"(?<!\w){_MONTH}"
     # "in April 2019" and "June 8" belong to the other rules, even when they fail validation.
     r"(?!,?\s{1,4}[0-9]{4}(?![0-9])|\s{1,4}[0-9])"
@@ -472,6 +472,9 @@ def _bare_month(m: re.Match[str], ctx: _Context) -> _Found | None:
         return None
     month = _MONTHS[name]
     year = ctx.published.year if month <= ctx.published.month else ctx.published.year - 1
+    # "last June" written in June means a year ago, not this month.
+    if (m["prep"] or "").lower() == "last" and month == ctx.published.month:
+        year -= 1
     return "month", FuzzyDate(date(year, month, 1), "month")
 
 

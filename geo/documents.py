@@ -109,8 +109,8 @@ def normalise_text(raw: str) -> str:
 
     Examples
     --------
-    >>> normalise_text("Libyax2019;s army")
-    'Libya’s army'
+    >>> normalise_text("Libyax2019;s army â€” Tripoli")
+    "Libya's army — Tripoli"
     """
     text = _BROKEN_ENTITY.sub(lambda m: html.unescape(f"&#x{m.group(1)};"), raw)
     text = ftfy.fix_text(text, normalization="NFC")

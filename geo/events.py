@@ -349,7 +349,9 @@ class EventExtractor:
         names = [(a.start - s_start, a.end - s_start) for a in actors]
         names += [(m.start - s_start, m.end - s_start) for m in mentions]
         triggers = [
-            t for t in self._triggers(sentence) if all(t.end <= a or t.start >= b for a, b in names)
+            t
+            for t in self._triggers(sentence)
+            if not any(a <= t.start and t.end <= b for a, b in names)
         ]
         published = doc.published
         times = (
@@ -378,8 +380,8 @@ class EventExtractor:
             ):
                 if not self.activities and kind in ACTIVITY_KINDS:
                     continue
-                when = self._date_for(sentence, trig, times, published, ctx)
                 for m in places:
+                    when = self._date_for(sentence, trig, times, published, ctx, m.start - s_start)
                     emitted.append(
                         Event(
                             doc_id=doc.doc_id,
@@ -508,6 +510,20 @@ class EventExtractor:
             if family in ("capture", "contested") and frame == "active":
                 places = self._after(sentence, rel, trig.end, scope_end, allow_destination=True)
                 side = self._subject(sentence, acts, trig, clause_start, ctx)
+                rep = P.REPELLED.search(sentence, clause_start, scope_end)
+                if rep is not None:
+                    # "X repelled a Y assault" / "X repelled an attack by Y": the attacker is Y;
+                    # with Y unnamed, X's opponent.
+                    between = [a.side for s, _, a in acts if rep.end() <= s < trig.start and a.side]
+                    by = self._agent(sentence, acts, trig.end, scope_end)
+                    defender = next(
+                        (a.side for s, _, a in reversed(acts) if s < rep.start() and a.side), None
+                    )
+                    side = (
+                        (between[-1] if between else None)
+                        or by
+                        or (self.sides.opponent(defender) if defender else None)
+                    )
                 if places and side:
                     yield "offensive", side, places, 0.4
             return
@@ -538,7 +554,7 @@ class EventExtractor:
             return
         if frame == "stronghold":
             if control_in_sentence or re.search(
-                r"\b(?:last|former|final|main)\s+$",
+                r"\b(?:last|former|final)\s+$",
                 sentence[max(0, trig.start - 12) : trig.start],
                 re.I,
             ):
@@ -775,6 +791,7 @@ class EventExtractor:
         times: list[Any],
         published: date | None,
         ctx: _Context,
+        place_pos: int | None = None,
     ) -> FuzzyDate | None:
         if published is None:
             return None
@@ -782,6 +799,11 @@ class EventExtractor:
         clause_end = self._scope_end(sentence, trig, len(sentence))
         in_clause = [t for t in times if clause_start <= t.start < clause_end]
         pool = in_clause or times
+        if len(in_clause) > 1 and place_pos is not None:
+            # "took X on Friday and Y on Saturday": each place takes the date that follows it.
+            after = [t for t in in_clause if t.start >= place_pos]
+            if after:
+                return min(after, key=lambda t: t.start - place_pos).date  # type: ignore[no-any-return]
         if pool:
             return min(pool, key=lambda t: abs(t.start - trig.start)).date  # type: ignore[no-any-return]
         if P.PRESENT.search(sentence):

@@ -126,7 +126,10 @@ def _place_from_row(row: Mapping[str, str]) -> Place:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(f"coordinates ({lat}, {lon}) out of range")
     pop_text = (row.get("population") or "").strip()
-    population = int(float(pop_text)) if pop_text else 0
+    try:
+        population = int(float(pop_text)) if pop_text else 0
+    except OverflowError:
+        raise ValueError(f"population {pop_text!r} is not a finite number") from None
     alternates = [a.strip() for a in (row.get("alternatenames") or "").split("|") if a.strip()]
     ascii_name = (row.get("asciiname") or "").strip()
     if ascii_name and ascii_name != name:

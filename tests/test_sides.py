@@ -1,0 +1,222 @@
+"""The sides file and actor names in text (geo.sides)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geo.exceptions import SidesError
+from geo.sides import DatedActor, Sides
+
+
+@pytest.fixture(scope="module")
+def sides() -> Sides:
+    return Sides.load()
+
+
+def _actors(sides: Sides, text: str, when: date | None = None) -> list[tuple[str, str | None]]:
+    return [(a.text, a.side) for a in sides.find_actors(text, when=when)]
+
+
+def test_packaged_sides(sides: Sides) -> None:
+    assert sides.ids[:2] == ("GNA", "LNA")
+    assert "ISIS" in sides.ids
+    assert sides.theatre.country == "LY"
+    (south, west), (north, east) = sides.theatre.bounds
+    assert south < 32.9 < north and west < 13.2 < east  # Tripoli is on the map
+    assert sides.colour("GNA") != sides.colour("LNA")
+    assert sides.colour("contested") == "#888888"
+
+
+def test_opponents(sides: Sides) -> None:
+    assert sides.opponent("GNA") == "LNA"
+    assert sides.opponent("LNA") == "GNA"
+    assert sides.opponent("ISIS") is None
+
+
+def test_get_unknown_side(sides: Sides) -> None:
+    assert sides.get("LNA").short == "LNA"
+    with pytest.raises(SidesError):
+        sides.get("UNKNOWN")
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Government of National Accord troops advanced.", "GNA"),
+        ("The UN-backed government said its forces advanced.", "GNA"),
+        ("Forces loyal to the GNA pushed south.", "GNA"),
+        ("Operation Volcano of Rage said it had gained ground.", "GNA"),
+        ("Pro-government forces retook the town.", "GNA"),
+        ("Al-Wefaq units moved.", "GNA"),
+        ("The Libyan National Army denied the claim.", "LNA"),
+        ("The LNA denied the claim.", "LNA"),
+        ("Haftar's forces withdrew overnight.", "LNA"),
+        ("Hifter's forces withdrew overnight.", "LNA"),
+        ("Forces loyal to Khalifa Haftar withdrew overnight.", "LNA"),
+        ("Wagner mercenaries were seen near the front.", "LNA"),
+        ("Daesh militants attacked a checkpoint.", "ISIS"),
+        ("Islamic State fighters attacked a checkpoint.", "ISIS"),
+    ],
+)
+def test_aliases(sides: Sides, text: str, side: str) -> None:
+    found = sides.find_actors(text)
+    assert found, text
+    assert found[0].side == side
+    assert found[0].kind == "alias"
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_longest_alias_wins(sides: Sides) -> None:
+    (actor,) = sides.find_actors("Forces loyal to Khalifa Haftar withdrew.")
+    assert actor.text == "Forces loyal to Khalifa Haftar"
+    (actor,) = sides.find_actors("The eastern-based Libyan National Army said so.")
+    assert actor.text == "eastern-based Libyan National Army"
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Khalifa Haftar ordered a new push.", "LNA"),
+        ("Ahmed al-Mismari told reporters the town was taken.", "LNA"),
+        ("Fayez al-Sarraj visited the front.", "GNA"),
+        ("Interior minister Fathi Bashagha visited the front.", "GNA"),
+    ],
+)
+def test_persons(sides: Sides, text: str, side: str) -> None:
+    (actor,) = sides.find_actors(text)
+    assert (actor.side, actor.kind) == (side, "person")
+
+
+def test_acronyms_only_in_capitals(sides: Sides) -> None:
+    text = "IS claimed the attack, which is the third this week; the gna is silent."
+    found = _actors(sides, text)
+    assert found == [("IS", "ISIS")]
+
+
+def test_acronym_gna_and_lna_in_capitals(sides: Sides) -> None:
+    assert _actors(sides, "The GNA and the LNA traded blame.") == [("GNA", "GNA"), ("LNA", "LNA")]
+    assert _actors(sides, "The lna and gna traded blame.") == []
+
+
+def test_plain_words_are_not_actors(sides: Sides) -> None:
+    assert sides.find_actors("It is what it is, the residents said of the isis flowers.") == []
+
+
+@pytest.mark.parametrize(
+    ("when", "side"),
+    [
+        (date(2015, 3, 1), "LNA"),
+        (date(2016, 3, 29), "LNA"),
+        (date(2016, 3, 30), "GNA"),
+        (date(2020, 6, 6), "GNA"),
+        (None, "GNA"),
+    ],
+)
+def test_dated_alias(sides: Sides, when: date | None, side: str) -> None:
+    text = "The internationally recognised government said its troops held the port."
+    (actor,) = sides.find_actors(text, when=when)
+    assert actor.kind == "dated"
+    assert actor.side == side
+
+
+def test_dated_alias_spelling_variants(sides: Sides) -> None:
+    for text in (
+        "the internationally recognized government",
+        "the internationally-recognised government",
+        "the UN-recognised government",
+    ):
+        (actor,) = sides.find_actors(text, when=date(2015, 1, 1))
+        assert actor.side == "LNA", text
+
+
+def test_dated_actor_periods() -> None:
+    actor = DatedActor(
+        "x", (), ((None, date(2016, 3, 30), "LNA"), (date(2016, 3, 30), None, "GNA"))
+    )
+    assert actor.side_on(date(2014, 1, 1)) == "LNA"
+    assert actor.side_on(date(2016, 3, 30)) == "GNA"
+    assert actor.side_on(None) == "GNA"
+    gap = DatedActor("y", (), ((date(2019, 1, 1), date(2019, 2, 1), "LNA"),))
+    assert gap.side_on(date(2020, 1, 1)) is None
+
+
+def test_ambiguous_actor_has_no_side_until_judged(sides: Sides) -> None:
+    (actor,) = sides.find_actors("The Libyan army said it liberated the town.")
+    assert actor.side is None
+    assert actor.kind == "ambiguous"
+    assert actor.ambiguous is not None
+    assert actor.ambiguous.alias == "Libyan army"
+    assert actor.ambiguous.outlets.get("Anadolu") == "GNA"
+
+
+def test_libyan_army_is_not_libyan_national_army(sides: Sides) -> None:
+    (actor,) = sides.find_actors("Libyan National Army units advanced.")
+    assert actor.side == "LNA"
+
+
+def test_masks_and_persons(sides: Sides) -> None:
+    assert "Libyan National Army" in sides.masks
+    assert "Libyan army" in sides.masks
+    assert "Khalifa Haftar" in sides.persons
+    assert "Libyan National Army" not in sides.persons
+
+
+def test_several_actors_in_order(sides: Sides) -> None:
+    text = "GNA forces said Haftar's militias shelled the town while Wagner men dug in."
+    found = sides.find_actors(text)
+    assert [a.side for a in found] == ["GNA", "LNA", "LNA"]
+    assert [a.start for a in found] == sorted(a.start for a in found)
+    for a in found:
+        assert text[a.start : a.end] == a.text
+
+
+# -- files -----------------------------------------------------------------------------------
+def test_missing_sides_file(tmp_path: Path) -> None:
+    with pytest.raises(SidesError):
+        Sides.load(tmp_path / "none.toml")
+
+
+def test_invalid_toml(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text("[[side]\nid = 'A'", encoding="utf-8")
+    with pytest.raises(SidesError, match="TOML"):
+        Sides.load(path)
+
+
+def test_side_needs_colour(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text("[[side]]\nid = 'A'\n", encoding="utf-8")
+    with pytest.raises(SidesError):
+        Sides.load(path)
+
+
+def test_ambiguous_with_unknown_side(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[side]]\nid='A'\ncolour='#000'\n[[side]]\nid='B'\ncolour='#fff'\n"
+        "[[ambiguous]]\nalias='the army'\noutlets={X='C'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SidesError, match="unknown side"):
+        Sides.load(path)
+
+
+def test_small_custom_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[theatre]\nname='Test'\ncountry='LY'\n"
+        "[[side]]\nid='RED'\ncolour='#f00'\naliases=['Red Brigade']\npersons=['Omar Red']\n"
+        "[[side]]\nid='BLUE'\ncolour='#00f'\naliases=['Blue Front']\n",
+        encoding="utf-8",
+    )
+    s = Sides.load(path)
+    assert s.ids == ("RED", "BLUE")
+    assert s.opponent("RED") == "BLUE"
+    assert _actors(s, "The Red Brigade and Omar Red met the Blue Front.") == [
+        ("Red Brigade", "RED"),
+        ("Omar Red", "RED"),
+        ("Blue Front", "BLUE"),
+    ]
