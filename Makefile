@@ -36,7 +36,7 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 demo: $(STAMP) vendor
-	$(BIN)/frontline demo seeds/ --maps maps/
+	$(BIN)/frontline demo seeds/ --published 2020-06-06 --maps maps/
 
 LINT_PATHS := $(wildcard geo tests scripts bench)
 
