@@ -185,19 +185,41 @@ class EventExtractor:
     # -- public -------------------------------------------------------------------------------
     def extract(self, doc: Document) -> list[Event]:
         """All events of one document, deduplicated per (kind, side, place)."""
+        return self.extract_with_mentions(doc)[0]
+
+    def extract_with_mentions(self, doc: Document) -> tuple[list[Event], list[Mention]]:
+        """The events of one document and the place mentions they were read from.
+
+        Callers that store both (``geo.store.ingest``) avoid finding the places twice.
+        """
         text = doc.text
         mentions = self.finder.find(text)
         actors = self.sides.find_actors(text, when=doc.published)
         sentences = split_sentences(text)
         ctx = _Context(ambiguous=self._judge_ambiguous(doc, sentences, actors, mentions))
         events: list[Event] = []
+        # Mentions, actors and sentences are all in text order: walk them together, so a long
+        # document costs linear time, not sentences x mentions.
+        mi = ai = 0
         for s_start, s_end in sentences:
-            s_mentions = [m for m in mentions if s_start <= m.start and m.end <= s_end]
-            s_actors = [
-                self._resolved(a, ctx) for a in actors if s_start <= a.start and a.end <= s_end
-            ]
+            while mi < len(mentions) and mentions[mi].start < s_start:
+                mi += 1
+            while ai < len(actors) and actors[ai].start < s_start:
+                ai += 1
+            s_mentions = []
+            j = mi
+            while j < len(mentions) and mentions[j].start < s_end:
+                if mentions[j].end <= s_end:
+                    s_mentions.append(mentions[j])
+                j += 1
+            s_actors = []
+            k = ai
+            while k < len(actors) and actors[k].start < s_end:
+                if actors[k].end <= s_end:
+                    s_actors.append(self._resolved(actors[k], ctx))
+                k += 1
             events.extend(self._sentence_events(doc, s_start, s_end, s_mentions, s_actors, ctx))
-        return _dedupe(events)
+        return _dedupe(events), mentions
 
     # -- ambiguous actors ---------------------------------------------------------------------
     def _outlet(self, doc: Document) -> str:
