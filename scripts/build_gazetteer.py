@@ -39,6 +39,7 @@ from pathlib import Path
 from geopy.distance import geodesic
 
 from geo._normalise import normalise_name
+from geo.gazetteer import GAZETTEER_COLUMNS
 
 __all__ = [
     "COLUMNS",
@@ -54,18 +55,8 @@ __all__ = [
     "write_gazetteer",
 ]
 
-COLUMNS = (
-    "id",
-    "name",
-    "asciiname",
-    "alternatenames",
-    "lat",
-    "lon",
-    "kind",
-    "population",
-    "admin1",
-    "source",
-)
+# The gazetteer's columns are the loader's: one definition for writer and reader.
+COLUMNS = GAZETTEER_COLUMNS
 KINDS = frozenset(
     {
         "capital",
@@ -552,17 +543,13 @@ def load_airports(geodata: Path) -> list[Record]:
         ident, name, kind = row["ident"], row["name"].strip(), row["type"]
         if _skip_airport(kind, name):
             continue
-        out[ident] = Record(
-            rid=f"ourairports:{ident}",
-            family=AIRFIELD,
-            groups=frozenset({"ourairports"}),
-            name=name,
-            asciiname=ascii_fold(name),
-            lat=float(row["latitude_deg"]),
-            lon=float(row["longitude_deg"]),
-            names=[name, *_split_multi(row["keywords"], ",")],
-            kind=_airfield_kind(name),
-            sources=[f"ourairports:{ident}"],
+        out[ident] = _airfield(
+            ident,
+            name,
+            "ourairports",
+            row["latitude_deg"],
+            row["longitude_deg"],
+            [name, *_split_multi(row["keywords"], ",")],
         )
     extra: dict[str, Record] = {}
     for row in _read_csv(geodata / AIRPORTDB_CSV):
@@ -577,19 +564,26 @@ def load_airports(geodata: Path) -> list[Record]:
             continue
         if _skip_airport(kind, name):
             continue
-        extra[ident] = Record(
-            rid=f"ourairports:{ident}",
-            family=AIRFIELD,
-            groups=frozenset({"airportdb"}),
-            name=name,
-            asciiname=ascii_fold(name),
-            lat=float(row["latitude"]),
-            lon=float(row["longitude"]),
-            names=[name],
-            kind=_airfield_kind(name),
-            sources=[f"airportdb:{ident}"],
+        extra[ident] = _airfield(
+            ident, name, "airportdb", row["latitude"], row["longitude"], [name]
         )
     return [out[k] for k in sorted(out)] + [extra[k] for k in sorted(extra)]
+
+
+def _airfield(ident: str, name: str, group: str, lat: str, lon: str, names: list[str]) -> Record:
+    """An airfield record; every airfield keeps the OurAirports ident as its stable id."""
+    return Record(
+        rid=f"ourairports:{ident}",
+        family=AIRFIELD,
+        groups=frozenset({group}),
+        name=name,
+        asciiname=ascii_fold(name),
+        lat=float(lat),
+        lon=float(lon),
+        names=names,
+        kind=_airfield_kind(name),
+        sources=[f"{group}:{ident}"],
+    )
 
 
 # --------------------------------------------------------------------------------------------
