@@ -46,6 +46,7 @@ def _t(family: Family, frame: Frame, regex: str) -> Trigger:
 
 _BE = r"(?:is|are|was|were|been|being|be|has\s+been|have\s+been|had\s+been)"
 _ADV = r"(?:\s+(?:reportedly|now|finally|fully|completely|effectively|largely|also|already|"
+_ADV += r"declared|officially\s+declared|announced\s+as|said\s+to\s+be|reported|"
 _ADV += r"quickly|swiftly|virtually|officially|still|later|recently|again|back))*"
 
 TRIGGERS: tuple[Trigger, ...] = (

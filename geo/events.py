@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from geo import _patterns as P
 from geo._sentences import split_sentences
-from geo.dates import FuzzyDate, find_time_expressions
+from geo.dates import FuzzyDate, TimeExpression, find_time_expressions
 from geo.documents import Document
 from geo.gazetteer import Gazetteer, Place
 from geo.sides import ActorMention, Sides
@@ -550,8 +550,13 @@ class EventExtractor:
                     yield "offensive", side, places, 0.4
             return
 
+        if frame in ("passive", "to_actor"):
+            # "Gharyan, which had served as a base, was recaptured" / "X, which fell to Y":
+            # the subject stands before the relative clause.
+            places = self._before(rel, clause_start, trig.start) or self._antecedent(
+                sentence, rel, clause_start
+            )
         if frame == "passive":
-            places = self._before(rel, clause_start, trig.start)
             # "held by X" names the agent with "by"; "under the control of X" does not.
             agent = self._agent(
                 sentence, acts, trig.end, scope_end, any_position=family == "control_claim"
@@ -569,7 +574,6 @@ class EventExtractor:
                 yield family, side, places, conf
             return
         if frame == "to_actor":
-            places = self._before(rel, clause_start, trig.start)
             winner = self._agent(sentence, acts, trig.end, scope_end, any_position=True)
             if places and winner:
                 yield "capture", winner, places, 0.9
@@ -616,7 +620,9 @@ class EventExtractor:
             if enemy is None:
                 return  # "pushed out of X" with nobody pushed: a passive headline, not a capture
             side = self.sides.opponent(enemy)
-            if self._explicit_subject(acts, trig, clause_start) and subject not in (None, enemy):
+            explicit = self._explicit_subject(acts, trig, clause_start)
+            if subject not in (None, enemy) and (explicit or side is None):
+                # A third party (e.g. a jihadist group) has no single opponent: the subject wins.
                 side = subject
             if places and side:
                 yield "capture", side, places, 0.8
@@ -687,6 +693,22 @@ class EventExtractor:
                 continue
             out.append(m)
         return out
+
+    @staticmethod
+    def _antecedent(
+        sentence: str, rel: list[tuple[int, int, Mention]], clause_start: int
+    ) -> list[Mention]:
+        """The place a relative clause hangs on: "X, which ..." or "X, whose ...".
+
+        Searches back from the clause start over relative clauses for the last place named
+        right before ", which".
+        """
+        marks = list(re.finditer(r",\s*(?:which|that|whose|where)\b", sentence[:clause_start]))
+        if not marks:
+            return []
+        m = marks[-1]
+        before = [mm for s, e, mm in rel if e <= m.start()]
+        return before[-1:] if before else []
 
     @staticmethod
     def _before(rel: list[tuple[int, int, Mention]], start: int, end: int) -> list[Mention]:
@@ -825,14 +847,28 @@ class EventExtractor:
             # "took X on Friday and Y on Saturday": each place takes the date that follows it.
             after = [t for t in in_clause if t.start >= place_pos]
             if after:
-                return min(after, key=lambda t: t.start - place_pos).date  # type: ignore[no-any-return]
+                return _past(min(after, key=lambda t: t.start - place_pos), published)
         if pool:
-            return min(pool, key=lambda t: abs(t.start - trig.start)).date  # type: ignore[no-any-return]
+            return _past(min(pool, key=lambda t: abs(t.start - trig.start)), published)
         if P.PRESENT.search(sentence):
             return FuzzyDate(published, "day")
         if ctx.last_day is not None and trig.family in ("contested",):
             return ctx.last_day
         return FuzzyDate(date(published.year, published.month, 1), "month")
+
+
+def _past(expr: TimeExpression, published: date) -> FuzzyDate:
+    """A reported change lies in the past: a year-less date after publication is last year's,
+    a weekday after it last week's."""
+    when = expr.date
+    if when.first <= published or re.search(r"\d{4}", expr.text):
+        return when
+    if when.precision == "day" and expr.kind == "weekday":
+        return FuzzyDate(when.value - timedelta(days=7), "day")
+    try:
+        return FuzzyDate(when.value.replace(year=when.value.year - 1), when.precision)
+    except ValueError:  # 29 February
+        return FuzzyDate(when.value - timedelta(days=365), when.precision)
 
 
 def _settle(events: list[Event], *, denied: bool) -> list[Event]:

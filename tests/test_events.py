@@ -603,3 +603,37 @@ def test_longer_article(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _canon(gaz, expected) <= got
     assert all(side in {"GNA", "LNA"} for _, side, _ in got)
     assert not any(kind == "capture" and side == "LNA" for kind, side, _ in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The oasis town of Sabha, which had been quiet for months, was seized by LNA units.",
+            {("capture", "LNA", "Sabha")},
+        ),
+        (
+            "Zliten, which fell to GNA fighters last year, has reopened its port.",
+            {("capture", "GNA", "Zliten")},
+        ),
+    ],
+)
+def test_relative_clause_keeps_its_antecedent(
+    ex: EventExtractor, gaz: Gazetteer, text: str, expected: set[Triple]
+) -> None:
+    assert _canon(gaz, expected) <= _control(ex, text)
+
+
+def test_third_party_driven_out_goes_to_the_subject(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = "GNA-aligned brigades said they had pushed Daesh fighters out of the town of Sirte."
+    assert _canon(gaz, {("capture", "GNA", "Sirte")}) <= _control(ex, text)
+
+
+def test_year_less_date_after_publication_is_last_year(ex: EventExtractor) -> None:
+    dates = _dates(ex, "LNA troops captured Brega on August 30 after a short battle.")
+    assert dates and next(iter(dates.values())) == ("2019-08-30", "day")
+
+
+def test_declared_liberated_is_a_capture(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = "Derna was officially declared liberated by the LNA in 2018."
+    assert _canon(gaz, {("capture", "LNA", "Derna")}) <= _control(ex, text)
