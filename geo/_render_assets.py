@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.exceptions import FrontlineError
+from geo.exceptions import VendorError
 
 __all__ = [
     "CDN_LEAFLET_CSS",
@@ -45,10 +45,6 @@ _VENDOR_FILES = {
     "leaflet_css": "leaflet/dist/leaflet.css",
     "timeline_js": "leaflet.timeline/dist/leaflet.timeline.js",
 }
-
-
-class VendorError(FrontlineError, FileNotFoundError):
-    """The vendored browser libraries for the offline page are missing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,8 +222,8 @@ def build_layers(
     start, end
         The dates the slider spans.
     event_days
-        An event stays on the map at least this many days after it takes effect (until the
-        first change date after that), so the slider always shows what just happened.
+        An event stays on the map this many days after it takes effect, or until the first
+        change date after that when one comes within as many days again.
     max_labels
         Permanent name labels for at most this many places: those most reported.
     """
@@ -313,8 +313,12 @@ def _event_features(
     slots: dict[str, list[tuple[date, date, int]]] = {}
     out: list[Feature] = []
     for c in changes:
-        keep_until = c.effective + timedelta(days=event_days)
-        until = next((b for b in boundaries if b >= keep_until), None)
+        # Gone on the first change date after ``event_days`` (so the slider's stops stay the
+        # change dates), or after ``2 * event_days`` days when no change comes by then.
+        keep = c.effective + timedelta(days=event_days)
+        until: date | None = next((b for b in boundaries if b >= keep), None)
+        if until is None or until > keep + timedelta(days=event_days):
+            until = keep if keep <= end else None
         when = (
             {"start": c.effective.isoformat(), "end": until.isoformat(), "endExclusive": True}
             if until is not None

@@ -15,6 +15,7 @@ __all__ = [
     "OverrideError",
     "SidesError",
     "StoreError",
+    "VendorError",
 ]
 
 
@@ -62,3 +63,7 @@ class StoreError(FrontlineError, RuntimeError):
 
 class GeocoderError(FrontlineError, RuntimeError):
     """The opt-in online geocoder failed."""
+
+
+class VendorError(FrontlineError, FileNotFoundError):
+    """The browser libraries for the offline map are missing (run ``make vendor``)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -100,8 +100,15 @@ def command(
             )
         )
     out = Path(maps_dir)
-    online = render_map(history, sides, out_path=out / "libya.html")
-    offline = render_map(history, sides, offline=True, out_path=out / "libya-offline.html")
+    # The slider runs from the baseline to a few days after the newest article, not from the
+    # oldest year-precise mention, so the steps that matter fill the slider.
+    as_of = [b.as_of for b in history.baseline.values()]
+    start = min(as_of) if as_of else None
+    end = day + timedelta(days=4) if day is not None else None
+    online = render_map(history, sides, start=start, end=end, out_path=out / "libya.html")
+    offline = render_map(
+        history, sides, start=start, end=end, offline=True, out_path=out / "libya-offline.html"
+    )
     snippet = write_embed_snippet(online)
     click.echo(f"Open {offline.resolve()} in a browser (works offline);")
     click.echo(f"     {online.resolve()} uses online tiles; embed with {snippet}.")

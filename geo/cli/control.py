@@ -1,0 +1,139 @@
+"""``frontline control``: who controls each known place on a date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from geo.control import ControlHistory
+from geo.exceptions import FrontlineError
+from geo.export import frame_csv, layer
+from geo.store import DEFAULT_STORE, Store
+
+__all__ = ["build_history", "command", "day_option", "history_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def day_option(*names: str, help: str, required: bool = False) -> Callable[[F], F]:
+    """A ``YYYY-MM-DD`` option."""
+    return click.option(*names, type=DAY, required=required, help=help)
+
+
+def as_date(value: datetime | None) -> date | None:
+    """The date of a parsed ``YYYY-MM-DD`` option."""
+    return value.date() if value is not None else None
+
+
+def history_options(func: F) -> F:
+    """The options every command reading the control history takes."""
+    options = [
+        click.option(
+            "--store",
+            "store_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=DEFAULT_STORE,
+            show_default=True,
+            help="The event store (GeoPackage).",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Baseline CSV [default: packaged data/baseline.csv].",
+        ),
+        click.option(
+            "--overrides",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Analyst overrides CSV [default: packaged data/overrides.csv].",
+        ),
+        click.option(
+            "--stale-days",
+            type=click.IntRange(min=0),
+            default=30,
+            show_default=True,
+            help="Flag places with no report for more days than this.",
+        ),
+        click.option(
+            "--max-distance-km",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help="How far zones reach from a place with known control.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_history(
+    *,
+    store_path: Path,
+    baseline: Path | None,
+    overrides: Path | None,
+    stale_days: int,
+    max_distance_km: float,
+) -> tuple[Store, ControlHistory]:
+    """Open the store and build the history; raises ClickException on a data error."""
+    if not store_path.exists():
+        raise click.ClickException(f"{store_path}: no such store (run `frontline ingest` first)")
+    try:
+        store = Store(store_path, create=False)
+        history = ControlHistory.from_store(
+            store,
+            baseline=baseline,
+            overrides=overrides,
+            stale_days=stale_days,
+            max_distance_km=max_distance_km,
+        )
+    except FrontlineError as exc:
+        raise click.ClickException(str(exc)) from None
+    return store, history
+
+
+@click.command("control")
+@day_option("--date", "day", required=True, help="The date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@history_options
+def command(
+    *,
+    day: datetime,
+    fmt: str,
+    store_path: Path,
+    baseline: Path | None,
+    overrides: Path | None,
+    stale_days: int,
+    max_distance_km: float,
+) -> None:
+    """Print who controls each known place on --date."""
+    store, history = build_history(
+        store_path=store_path,
+        baseline=baseline,
+        overrides=overrides,
+        stale_days=stale_days,
+        max_distance_km=max_distance_km,
+    )
+    store.close()
+    when = day.date()
+    if fmt == "csv":
+        click.echo(frame_csv(layer("control", history, start=when)), nl=False)
+        return
+    click.echo(f"{'place':32} {'controller':10} {'since':10} {'last report':11} {'n':>2}  note")
+    for s in history.state(when):
+        sources = len({e.doc_id for e in s.evidence})
+        notes = ["stale" if s.stale else "", "baseline" if s.from_baseline else ""]
+        if s.claims:
+            notes.append(f"{len(s.claims)} conflicting claim(s)")
+        click.echo(
+            f"{s.place_name[:32]:32} {s.controller:10} {s.since or ''!s:10} "
+            f"{s.last_report or ''!s:11} {sources:>2}  {', '.join(n for n in notes if n)}"
+        )
+        for claim in s.claims if s.controller == "contested" else ():
+            click.echo(
+                f"{'':34}- {claim.side} ({claim.doc_id}): {' '.join(claim.quote.split())[:240]}"
+            )

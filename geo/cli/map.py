@@ -1,0 +1,94 @@
+"""``frontline map``: write the interactive map of the control history to one HTML page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from geo.cli.control import as_date, build_history, day_option, history_options
+from geo.render import DEFAULT_TITLE, VendorError, render_map, write_embed_snippet
+
+__all__ = ["command"]
+
+
+@click.command("map")
+@day_option("--from", "start", help="First date on the slider [default: the first change].")
+@day_option("--to", "end", help="Last date on the slider [default: the last change].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("maps/libya.html"),
+    show_default=True,
+    help="The HTML page to write.",
+)
+@click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the map.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="One self-contained file: libraries inlined (`make vendor`), no tiles, no network.",
+)
+@click.option(
+    "--embed", is_flag=True, help="Also write a responsive iframe snippet next to the page."
+)
+@click.option(
+    "--event-days",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    help="Days an event marker stays on the map.",
+)
+@history_options
+def command(
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    output: Path,
+    title: str,
+    offline: bool,
+    embed: bool,
+    event_days: int,
+    store_path: Path,
+    baseline: Path | None,
+    overrides: Path | None,
+    stale_days: int,
+    max_distance_km: float,
+) -> None:
+    """Write the map page: zones, front line, places and events on a time slider.
+
+    \b
+    Open it at a date with #date=YYYY-MM-DD after the file name.
+    Examples:
+      frontline map -o maps/libya.html --embed
+      frontline map --offline --from 2020-05-20 --to 2020-06-10 -o maps/libya-offline.html
+    """
+    store, history = build_history(
+        store_path=store_path,
+        baseline=baseline,
+        overrides=overrides,
+        stale_days=stale_days,
+        max_distance_km=max_distance_km,
+    )
+    store.close()
+    try:
+        page = render_map(
+            history,
+            history.sides,
+            start=as_date(start),
+            end=as_date(end),
+            title=title,
+            offline=offline,
+            out_path=output,
+            event_days=event_days,
+        )
+    except VendorError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    size = page.stat().st_size // 1024
+    click.echo(f"wrote {page} ({size} kB{', offline' if offline else ''})")
+    if embed:
+        snippet = write_embed_snippet(page, title=title)
+        click.echo(f"wrote {snippet}")

@@ -1,0 +1,544 @@
+"""The event store: documents, place mentions and events in one GeoPackage (SQLite) file.
+
+The store is a GeoPackage 1.2 written directly through :mod:`sqlite3`: the required
+``gpkg_spatial_ref_sys``, ``gpkg_contents`` and ``gpkg_geometry_columns`` tables, attribute
+tables ``documents`` and ``batches``, and point layers ``mentions`` and ``events`` whose
+``geom`` column holds GeoPackage binary geometries in EPSG:4326 with (x, y) = (lon, lat). QGIS
+and ``pyogrio.list_layers`` open it as is.
+
+Ingest is incremental and idempotent: a document is keyed by
+:attr:`~geo.documents.Document.content_hash` (its normalised text), so the same article under
+another name adds nothing. Each batch is one transaction in rollback-journal mode, so a crash or
+kill mid-batch leaves the file exactly as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import struct
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+
+from geo.dates import FuzzyDate
+from geo.documents import Document
+from geo.events import Event, EventExtractor
+from geo.exceptions import StoreError
+from geo.toponyms import Mention
+
+__all__ = [
+    "DEFAULT_STORE",
+    "IngestResult",
+    "Store",
+    "StoredDocument",
+    "gpkg_point",
+    "ingest",
+    "parse_gpkg_point",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "frontline.gpkg"
+SCHEMA_VERSION = 1
+_APPLICATION_ID = 0x47504B47  # "GPKG"
+_GPKG_VERSION = 10200  # GeoPackage 1.2.0
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AUTHORITY["EPSG","4326"]]'
+)
+
+_SCHEMA = f"""
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+INSERT INTO gpkg_spatial_ref_sys VALUES
+  ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian'),
+  ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic'),
+  ('WGS 84 geodetic', 4326, 'EPSG', 4326, '{_WGS84_WKT}', 'longitude/latitude WGS84');
+CREATE TABLE batches (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
+  documents INTEGER NOT NULL DEFAULT 0, schema_version INTEGER NOT NULL);
+CREATE TABLE documents (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, content_hash TEXT NOT NULL UNIQUE,
+  doc_id TEXT NOT NULL, published TEXT, published_source TEXT, path TEXT, line INTEGER,
+  url TEXT, outlet TEXT, title TEXT, text TEXT NOT NULL, batch INTEGER NOT NULL);
+CREATE INDEX documents_doc_id ON documents(doc_id);
+CREATE TABLE mentions (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, content_hash TEXT NOT NULL,
+  doc_id TEXT NOT NULL, surface TEXT, start_offset INTEGER, end_offset INTEGER,
+  place_id TEXT, place_name TEXT, lat DOUBLE, lon DOUBLE, score DOUBLE, fuzzy INTEGER);
+CREATE INDEX mentions_hash ON mentions(content_hash);
+CREATE TABLE events (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, content_hash TEXT NOT NULL,
+  doc_id TEXT NOT NULL, kind TEXT, side TEXT, place TEXT, place_id TEXT, place_name TEXT,
+  lat DOUBLE, lon DOUBLE, date TEXT, date_precision TEXT, quote TEXT, start_offset INTEGER,
+  end_offset INTEGER, confidence DOUBLE, outlet TEXT, url TEXT, published TEXT);
+CREATE INDEX events_hash ON events(content_hash);
+CREATE INDEX events_place ON events(place_id);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('batches', 'attributes', 'batches', 'ingest batches (one transaction each)', NULL),
+  ('documents', 'attributes', 'documents', 'articles keyed by normalised-text hash', NULL),
+  ('mentions', 'features', 'mentions', 'resolved place mentions', 4326),
+  ('events', 'features', 'events', 'control events and activities', 4326);
+INSERT INTO gpkg_geometry_columns VALUES
+  ('mentions', 'geom', 'POINT', 4326, 0, 0), ('events', 'geom', 'POINT', 4326, 0, 0);
+"""
+
+_EVENT_COLUMNS = (
+    "doc_id, kind, side, place, place_id, place_name, lat, lon, date, date_precision, quote, "
+    "start_offset, end_offset, confidence, outlet, url"
+)
+
+
+def gpkg_point(lon: float, lat: float, srs_id: int = 4326) -> bytes:
+    """A GeoPackage binary point: header (no envelope, little-endian) then WKB, x=lon, y=lat."""
+    return b"GP" + struct.pack("<BBi", 0, 0x01, srs_id) + struct.pack("<BIdd", 1, 1, lon, lat)
+
+
+def parse_gpkg_point(blob: bytes) -> tuple[float, float]:
+    """(lon, lat) of a GeoPackage binary point written by :func:`gpkg_point`.
+
+    Raises
+    ------
+    StoreError
+        When the blob is not a little-endian envelope-less GeoPackage point.
+    """
+    if blob[:2] != b"GP" or len(blob) < 29 or blob[3] != 0x01:
+        raise StoreError("not a GeoPackage point written by frontline")
+    order, kind, lon, lat = struct.unpack("<BIdd", blob[8:29])
+    if order != 1 or kind != 1:
+        raise StoreError("not a little-endian WKB point")
+    return float(lon), float(lat)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document row: its identity, metadata and the batch that added it."""
+
+    doc_id: str
+    content_hash: str
+    published: date | None
+    published_source: str
+    path: str
+    url: str
+    outlet: str
+    title: str
+    batch: int
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest run did."""
+
+    added: int = 0
+    skipped: int = 0
+    events: int = 0
+    mentions: int = 0
+    batches: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    """An open event store; use as a context manager.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage file; created with the frontline schema when missing.
+    create
+        Create a missing file (else raise).
+
+    Raises
+    ------
+    StoreError
+        When the file is not a GeoPackage written by frontline, or cannot be opened.
+    """
+
+    def __init__(self, path: Path | str = DEFAULT_STORE, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise StoreError(f"{self.path}: no such store")
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per batch.
+            # Another writer holds the lock: wait for its batch rather than fail at once.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            # A rollback journal (not WAL) keeps the store one file between transactions.
+            self.conn.execute("PRAGMA journal_mode = DELETE")
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+
+    def _ensure_schema(self) -> None:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if "events" in tables and "gpkg_contents" in tables:
+            return
+        if tables:
+            raise StoreError(f"{self.path}: not a frontline store (tables {sorted(tables)})")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {_GPKG_VERSION}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        log.info("created store %s", self.path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------------
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot start a write transaction ({exc})") from None
+
+    def has_document(self, content_hash: str) -> bool:
+        """Whether a document with this normalised-text hash is stored."""
+        row = self.conn.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return row is not None
+
+    def write_batch(
+        self,
+        items: Sequence[tuple[Document, Sequence[Event], Sequence[Mention]]],
+        *,
+        on_document: Callable[[Document], None] | None = None,
+    ) -> int:
+        """Write documents with their events and mentions in ONE transaction.
+
+        Documents already stored (same content hash) are skipped. ``on_document`` is called
+        inside the transaction after each document is written.
+
+        Returns
+        -------
+        int
+            The number of documents added.
+        """
+        added = 0
+        self._begin()
+        try:
+            batch = self.conn.execute(
+                "INSERT INTO batches (started, schema_version) VALUES (?, ?)",
+                (_now(), SCHEMA_VERSION),
+            ).lastrowid
+            assert batch is not None
+            for doc, events, mentions in items:
+                if self.has_document(doc.content_hash):
+                    continue
+                self._insert(doc, events, mentions, batch)
+                added += 1
+                if on_document is not None:
+                    on_document(doc)
+            self.conn.execute(
+                "UPDATE batches SET finished = ?, documents = ? WHERE fid = ?",
+                (_now(), added, batch),
+            )
+            self._update_extents()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return added
+
+    def _insert(
+        self, doc: Document, events: Sequence[Event], mentions: Sequence[Mention], batch: int
+    ) -> None:
+        published = doc.published.isoformat() if doc.published else None
+        self.conn.execute(
+            "INSERT INTO documents (content_hash, doc_id, published, published_source, path, "
+            "line, url, outlet, title, text, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc.content_hash,
+                doc.doc_id,
+                published,
+                doc.published_source,
+                doc.path,
+                doc.line,
+                doc.url,
+                doc.source,
+                doc.title,
+                doc.text,
+                batch,
+            ),
+        )
+        self._insert_events(doc.content_hash, published, events)
+        self.conn.executemany(
+            "INSERT INTO mentions (geom, content_hash, doc_id, surface, start_offset, "
+            "end_offset, place_id, place_name, lat, lon, score, fuzzy) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    gpkg_point(m.place.lon, m.place.lat),
+                    doc.content_hash,
+                    doc.doc_id,
+                    m.text,
+                    m.start,
+                    m.end,
+                    m.place.id,
+                    m.place.name,
+                    m.place.lat,
+                    m.place.lon,
+                    m.score,
+                    int(m.fuzzy),
+                )
+                for m in mentions
+            ],
+        )
+
+    def _insert_events(
+        self, content_hash: str, published: str | None, events: Iterable[Event]
+    ) -> None:
+        self.conn.executemany(
+            f"INSERT INTO events (geom, content_hash, published, {_EVENT_COLUMNS}) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    gpkg_point(e.lon, e.lat),  # GeoPackage x, y = lon, lat
+                    content_hash,
+                    published,
+                    e.doc_id,
+                    e.kind,
+                    e.side,
+                    e.place,
+                    e.place_id,
+                    e.place_name,
+                    e.lat,
+                    e.lon,
+                    e.date,
+                    e.date_precision,
+                    e.quote,
+                    e.start,
+                    e.end,
+                    e.confidence,
+                    e.source,
+                    e.url,
+                )
+                for e in events
+            ],
+        )
+
+    def reextract(self, extractor: EventExtractor) -> int:
+        """Replace the events of every stored document with a fresh extraction (one transaction).
+
+        Returns
+        -------
+        int
+            The number of events now stored.
+        """
+        docs = list(self.iter_documents())
+        fresh = [(doc, extractor.extract(doc)) for doc in docs]
+        self._begin()
+        try:
+            self.conn.execute("DELETE FROM events")
+            for doc, events in fresh:
+                published = doc.published.isoformat() if doc.published else None
+                self._insert_events(doc.content_hash, published, events)
+            self._update_extents()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return sum(len(e) for _, e in fresh)
+
+    def _update_extents(self) -> None:
+        for table in ("events", "mentions"):
+            self.conn.execute(
+                f"UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) = "
+                f"(SELECT min(lon), min(lat), max(lon), max(lat), ? FROM {table}) "
+                "WHERE table_name = ?",
+                (_now(), table),
+            )
+
+    # -- reading --------------------------------------------------------------------------------
+    def documents(self) -> list[StoredDocument]:
+        """Every stored document (without its text), in ingest order."""
+        rows = self.conn.execute(
+            "SELECT doc_id, content_hash, published, published_source, path, url, outlet, "
+            "title, batch FROM documents ORDER BY fid"
+        )
+        return [
+            StoredDocument(
+                doc_id=r[0],
+                content_hash=r[1],
+                published=date.fromisoformat(r[2]) if r[2] else None,
+                published_source=r[3] or "",
+                path=r[4] or "",
+                url=r[5] or "",
+                outlet=r[6] or "",
+                title=r[7] or "",
+                batch=r[8],
+            )
+            for r in rows
+        ]
+
+    def iter_documents(self) -> Iterator[Document]:
+        """The stored documents rebuilt as :class:`~geo.documents.Document`, in ingest order."""
+        rows = self.conn.execute(
+            "SELECT doc_id, text, published, published_source, path, line, url, outlet, title, "
+            "content_hash FROM documents ORDER BY fid"
+        ).fetchall()
+        for r in rows:
+            yield Document(
+                doc_id=r[0],
+                text=r[1],
+                published=date.fromisoformat(r[2]) if r[2] else None,
+                published_source=r[3] or "",
+                path=r[4] or "",
+                line=r[5],
+                url=r[6] or "",
+                source=r[7] or "",
+                title=r[8] or "",
+                content_hash=r[9],
+            )
+
+    def published(self) -> dict[str, date]:
+        """Publication date by document id, for documents that have one."""
+        rows = self.conn.execute(
+            "SELECT doc_id, published FROM documents WHERE published IS NOT NULL ORDER BY fid"
+        )
+        out: dict[str, date] = {}
+        for doc_id, published in rows:
+            out.setdefault(doc_id, date.fromisoformat(published))
+        return out
+
+    def events(
+        self, *, place: str | None = None, start: date | None = None, end: date | None = None
+    ) -> list[Event]:
+        """Stored events, in ingest order, optionally filtered.
+
+        Parameters
+        ----------
+        place
+            Keep events whose place id, gazetteer name or surface text equals this
+            (case-insensitive).
+        start, end
+            Keep events whose date period overlaps ``start``..``end`` (inclusive); events
+            without a date are then left out.
+        """
+        rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY fid").fetchall()
+        out: list[Event] = []
+        key = place.casefold() if place else None
+        for r in rows:
+            ev = Event(*r)
+            names = {ev.place_id.casefold(), ev.place_name.casefold(), ev.place.casefold()}
+            if key and key not in names:
+                continue
+            if (start or end) and not _overlaps(ev.date, start, end):
+                continue
+            out.append(ev)
+        return out
+
+    def count(self, table: str) -> int:
+        """Number of rows in one of the store's tables."""
+        if table not in ("documents", "events", "mentions", "batches"):
+            raise StoreError(f"{self.path}: no table {table!r}")
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _overlaps(iso: str, start: date | None, end: date | None) -> bool:
+    if not iso:
+        return False
+    fd = FuzzyDate.parse(iso)
+    return (start is None or fd.last >= start) and (end is None or fd.first <= end)
+
+
+def ingest(
+    store: Store,
+    docs: Iterable[Document],
+    extractor: EventExtractor,
+    *,
+    batch_size: int = 100,
+    on_document: Callable[[Document], None] | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Extract and store new documents, ``batch_size`` documents per transaction.
+
+    Documents already in the store, or repeated in ``docs``, are skipped by content hash.
+    Extraction runs before each batch's transaction opens, so the write lock is held briefly.
+
+    Parameters
+    ----------
+    store
+        The open store.
+    docs
+        The documents, e.g. from :func:`~geo.documents.load_documents`.
+    extractor
+        Finds events and the place mentions they were read from, in one pass
+        (:meth:`~geo.events.EventExtractor.extract_with_mentions`).
+    batch_size
+        Documents per transaction.
+    on_document
+        Called inside the transaction after each document is written.
+    on_batch
+        Called with (batch number, documents added) after each commit.
+    """
+    if batch_size < 1:
+        raise StoreError(f"batch size must be at least 1, not {batch_size}")
+    seen: set[str] = set()
+    added = skipped = n_events = n_mentions = batches = 0
+    pending: list[tuple[Document, Sequence[Event], Sequence[Mention]]] = []
+
+    def flush() -> None:
+        nonlocal added, batches
+        if pending:
+            batches += 1
+            n = store.write_batch(pending, on_document=on_document)
+            added += n
+            if on_batch is not None:
+                on_batch(batches, n)
+            pending.clear()
+
+    for doc in docs:
+        if doc.content_hash in seen or store.has_document(doc.content_hash):
+            log.info("%s: already stored (same text), skipped", doc.path)
+            skipped += 1
+            continue
+        seen.add(doc.content_hash)
+        events, mentions = extractor.extract_with_mentions(doc)
+        n_events += len(events)
+        n_mentions += len(mentions)
+        pending.append((doc, events, mentions))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return IngestResult(added, skipped, n_events, n_mentions, batches)

@@ -1,0 +1,208 @@
+"""Tests of geo.export and the ``export`` / ``control`` commands: RFC 7946 GeoJSON, the ACLED
+changes CSV, GeoPackage layers and start/end on time-varying features."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from shapely.geometry import LinearRing, Polygon, shape
+
+from geo.cli.control import command as control_command
+from geo.cli.export import command as export_command
+from geo.control import ControlChange, ControlHistory, SourceRef
+from geo.dates import FuzzyDate
+from geo.documents import load_documents
+from geo.events import EventExtractor
+from geo.export import ACLED_COLUMNS, acled_rows, layer, rfc7946_problems, to_geojson
+from geo.gazetteer import Gazetteer
+from geo.sides import Sides
+from geo.store import Store, ingest
+
+ROOT = Path(__file__).parent.parent
+NO_OVERRIDES = Path(__file__).parent / "data" / "store" / "no_overrides.csv"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "frontline.gpkg"
+    with Store(path) as store:
+        docs = load_documents([ROOT / "seeds"], published=date(2020, 6, 6))
+        ingest(store, docs, EventExtractor(Gazetteer.load(), Sides.load()))
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_history(seed_store: Path) -> ControlHistory:
+    with Store(seed_store, create=False) as store:
+        return ControlHistory.from_store(store, overrides=NO_OVERRIDES)
+
+
+def run(store: Path, *args: str) -> str:
+    result = CliRunner().invoke(export_command, [*args, "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def independent_rfc7946_check(obj: dict[str, Any]) -> None:
+    """The RFC rules, checked with shapely rather than with the exporter's own validator."""
+    assert "crs" not in obj and obj["type"] == "FeatureCollection"
+    for feat in obj["features"]:
+        assert "crs" not in feat
+        geom = feat["geometry"]
+        polys = {"Polygon": [geom["coordinates"]], "MultiPolygon": geom["coordinates"]}
+        for poly in polys.get(geom["type"], []):
+            assert LinearRing(poly[0]).is_ccw, "exterior ring must be counter-clockwise"
+            assert all(not LinearRing(hole).is_ccw for hole in poly[1:])
+        minx, miny, maxx, maxy = shape(geom).bounds
+        assert -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+        # Libya: (lon, lat) order puts x east of 9 and y between 19 and 34.
+        assert minx > 9 and maxx < 26 and miny > 19 and maxy < 34
+
+
+@pytest.mark.parametrize("what", ["events", "changes", "control", "zones", "frontline"])
+def test_geojson_export_is_rfc7946(seed_store: Path, what: str) -> None:
+    obj = json.loads(run(seed_store, "--what", what, "--date", "2020-06-07", "--format", "geojson"))
+    assert obj["features"], what
+    assert rfc7946_problems(obj) == []
+    independent_rfc7946_check(obj)
+
+
+def test_time_varying_features_carry_start_and_end(seed_store: Path) -> None:
+    out = run(seed_store, "--what", "zones", "--from", "2020-06-01", "--to", "2020-06-07")
+    feats = json.loads(out)["features"]
+    spans = sorted({(f["properties"]["start"], f["properties"]["end"]) for f in feats})
+    assert spans[0][0] <= "2020-06-01" and spans[-1] == ("2020-06-06", "")  # open end
+    for start, end in spans[:-1]:
+        assert date.fromisoformat(start) < date.fromisoformat(end)
+    assert len(spans) >= 3  # the airport/Tarhuna and Bani Walid changes cut the range
+    changes = json.loads(run(seed_store, "--what", "changes"))["features"]
+    tarhuna = next(
+        f["properties"]
+        for f in changes
+        if f["properties"]["place_name"] == "Tarhuna" and f["properties"]["kind"] == "capture"
+    )
+    assert (tarhuna["start"], tarhuna["end"]) == ("2020-06-05", "")
+    events = json.loads(run(seed_store, "--what", "events", "--date", "2020-06-05"))["features"]
+    month = next(f["properties"] for f in events if f["properties"]["date"] == "2020-06")
+    assert (month["start"], month["end"]) == ("2020-06-01", "2020-07-01")
+    assert isinstance(month["quote_start"], int)
+
+
+def test_validator_catches_violations() -> None:
+    cw = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+    bad = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name"},
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": cw},
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Point", "coordinates": [32.9, 200]},
+            },
+        ],
+    }
+    problems = rfc7946_problems(bad)
+    assert any("crs" in p for p in problems)
+    assert any("winding" in p for p in problems)
+    assert any("in range" in p for p in problems)
+
+
+_ring = st.lists(
+    st.tuples(st.floats(9, 25), st.floats(19, 33)), min_size=3, max_size=8, unique=True
+)
+
+
+@given(_ring, st.booleans())
+def test_any_polygon_is_written_counter_clockwise(
+    points: list[tuple[float, float]], flip: bool
+) -> None:
+    poly = Polygon(points[::-1] if flip else points).buffer(0)
+    if poly.is_empty or poly.area < 1e-6:
+        return
+    import geopandas as gpd
+
+    obj = to_geojson(gpd.GeoDataFrame({"side": ["GNA"]}, geometry=[poly], crs="EPSG:4326"))
+    assert rfc7946_problems(obj) == []
+
+
+def _change(kind: str, side: str, dates: tuple[str, ...] = ("2020-06-05",)) -> ControlChange:
+    refs = tuple(
+        SourceRef(f"d{i}", "Reuters", "", "q", d, kind, side, 0.8) for i, d in enumerate(dates)
+    )
+    fd = FuzzyDate.parse(dates[0])
+    return ControlChange(
+        "geonames:2210221",
+        "Tarhuna",
+        32.435,
+        13.633,
+        kind,
+        side,
+        fd,
+        fd.last,
+        fd.precision != "day",
+        refs,
+    )
+
+
+def test_acled_sub_event_type_follows_the_government_side() -> None:
+    sides = Sides.load()
+    rows = acled_rows(
+        [
+            _change("capture", "GNA"),
+            _change("capture", "LNA"),
+            _change("capture", "GNA", ("2020-06-05", "2020-06-04")),
+            _change("withdraw", "LNA", ("2020-06",)),
+        ],
+        sides,
+        Gazetteer.load(),
+    )
+    assert rows[0]["sub_event_type"] == "Government regains territory"  # first side in the file
+    assert rows[1]["sub_event_type"] == "Non-state actor overtakes territory"
+    assert rows[0]["actor1"] == sides.get("GNA").name
+    assert [r["time_precision"] for r in rows] == [1, 1, 2, 3]
+    assert rows[0]["geo_precision"] == 1 and rows[0]["source"] == "Reuters"
+
+
+def test_changes_csv_has_acled_columns(seed_store: Path) -> None:
+    out = run(seed_store, "--what", "changes", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert tuple(rows[0]) == ACLED_COLUMNS
+    tarhuna = next(r for r in rows if r["location"] == "Tarhuna" and r["kind"] == "capture")
+    assert tarhuna["event_date"] == "2020-06-05"
+    assert tarhuna["sub_event_type"] == "Government regains territory"
+    assert float(tarhuna["latitude"]) == pytest.approx(32.435, abs=0.01)
+
+
+def test_gpkg_export_opens_with_pyogrio(seed_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "zones.gpkg"
+    run(seed_store, "--what", "zones", "--date", "2020-06-07", "--format", "gpkg", "-o", str(out))
+    assert dict(pyogrio.list_layers(out)) == {"zones": "MultiPolygon"}
+    frame = pyogrio.read_dataframe(out)
+    assert set(frame["side"]) == {"GNA", "LNA"} and frame.crs.to_epsg() == 4326
+
+
+def test_layer_needs_a_date_for_control(seed_history: ControlHistory) -> None:
+    with pytest.raises(ValueError, match="needs a date"):
+        layer("zones", seed_history)
+    with pytest.raises(ValueError, match="cannot export"):
+        layer("rivers", seed_history, start=date(2020, 6, 1))
+
+
+def test_control_command_prints_the_table(seed_store: Path) -> None:
+    args = ["--date", "2020-06-07", "--store", str(seed_store), "--overrides", str(NO_OVERRIDES)]
+    result = CliRunner().invoke(control_command, args)
+    assert result.exit_code == 0, result.output
+    rows = {line[:32].strip(): line[32:].split() for line in result.output.splitlines()[1:]}
+    assert rows["Tarhuna"][:2] == ["GNA", "2020-06-05"]
+    assert rows["Sirte"][0] == "contested" and "driven them back" in result.output

@@ -1,0 +1,222 @@
+"""Tests of geo.store and the ``ingest`` / ``events`` commands: a GeoPackage event store with
+idempotent, one-transaction-per-batch ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.cli.events import command as events_command
+from geo.cli.ingest import HANG_ENV
+from geo.cli.ingest import command as ingest_command
+from geo.documents import Document, load_documents
+from geo.events import EventExtractor
+from geo.exceptions import StoreError
+from geo.gazetteer import Gazetteer
+from geo.sides import Sides
+from geo.store import Store, gpkg_point, ingest, parse_gpkg_point
+
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT / "seeds"
+PUB = date(2020, 6, 6)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EventExtractor:
+    return EventExtractor(Gazetteer.load(), Sides.load())
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory, extractor: EventExtractor) -> Path:
+    path = tmp_path_factory.mktemp("store") / "frontline.gpkg"
+    with Store(path) as store:
+        ingest(store, load_documents([SEEDS], published=PUB), extractor, batch_size=2)
+    return path
+
+
+def dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+def test_store_is_a_geopackage_pyogrio_lists(seed_store: Path) -> None:
+    layers = dict(pyogrio.list_layers(seed_store))
+    assert layers["events"] == "Point" and layers["mentions"] == "Point"
+    assert {"documents", "batches"} <= set(layers)
+    events = pyogrio.read_dataframe(seed_store, layer="events")
+    assert events.crs.to_epsg() == 4326 and len(events) > 0
+    first = events.iloc[0]
+    assert (first.geometry.x, first.geometry.y) == pytest.approx((first["lon"], first["lat"]))
+    with sqlite3.connect(seed_store) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+        srs = {r[0] for r in conn.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
+        assert {-1, 0, 4326} <= srs
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+@given(st.floats(-180, 180), st.floats(-90, 90))
+def test_gpkg_point_round_trips_lon_lat(lon: float, lat: float) -> None:
+    assert parse_gpkg_point(gpkg_point(lon, lat)) == (lon, lat)
+
+
+def test_seeds_stored_with_publication_dates(seed_store: Path) -> None:
+    with Store(seed_store, create=False) as store:
+        docs = store.documents()
+        assert len(docs) == 5 and {d.published for d in docs} == {PUB}
+        assert [d.batch for d in docs] == [1, 1, 2, 2, 3]  # two documents per transaction
+        assert set(store.published().values()) == {PUB}
+        assert store.count("events") == len(store.events()) > 0
+        assert store.count("mentions") > 0
+
+
+def test_ingesting_twice_changes_nothing(
+    tmp_path: Path, seed_store: Path, extractor: EventExtractor
+) -> None:
+    path = tmp_path / "again.gpkg"
+    shutil.copy(seed_store, path)
+    before = dump(path)
+    with Store(path) as store:
+        result = ingest(store, load_documents([SEEDS], published=PUB), extractor)
+    assert (result.added, result.skipped, result.batches) == (0, 5, 0)
+    assert dump(path) == before
+
+
+def test_renamed_article_adds_nothing(
+    tmp_path: Path, seed_store: Path, extractor: EventExtractor
+) -> None:
+    path = tmp_path / "renamed.gpkg"
+    shutil.copy(seed_store, path)
+    copy = tmp_path / "a_new_name.txt"
+    copy.write_bytes(next(SEEDS.glob("003_*.txt")).read_bytes())
+    with Store(path) as store:
+        result = ingest(store, load_documents([copy], published=PUB), extractor)
+        assert (result.added, result.skipped) == (0, 1)
+        assert store.count("documents") == 5
+
+
+def test_failed_batch_leaves_store_as_before(
+    tmp_path: Path, seed_store: Path, extractor: EventExtractor
+) -> None:
+    path = tmp_path / "fail.gpkg"
+    docs = list(load_documents([SEEDS], published=PUB))
+    with Store(path) as store:
+        ingest(store, docs[:2], extractor)
+    before = dump(path)
+
+    def explode(doc: Document) -> None:
+        if doc.doc_id == docs[3].doc_id:
+            raise RuntimeError("disk on fire")
+
+    with Store(path) as store, pytest.raises(RuntimeError):
+        ingest(store, docs, extractor, batch_size=10, on_document=explode)
+    assert dump(path) == before
+
+
+def test_kill_mid_batch_keeps_earlier_batch(tmp_path: Path) -> None:
+    path = tmp_path / "killed.gpkg"
+    env = {**os.environ, HANG_ENV: "2"}
+    args = [str(SEEDS), "--store", str(path), "--published", "2020-06-06", "--batch-size", "2"]
+    code = "from geo.cli.ingest import command; command()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args], env=env, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    seen: list[str] = []
+    hanging = threading.Event()
+
+    def watch() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("hanging in batch 2"):
+                hanging.set()
+                return
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        # A guard against a hung test, not a timing assertion.
+        assert hanging.wait(timeout=300), "".join(seen)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert any(line.startswith("committed batch 1") for line in seen)
+    with Store(path, create=False) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.count("documents") == 2 and store.count("batches") == 1
+        assert {e.doc_id for e in store.events()} <= {d.doc_id for d in store.documents()}
+    assert "events" in dict(pyogrio.list_layers(path))
+    result = CliRunner().invoke(ingest_command, args)
+    assert result.exit_code == 0, result.output
+    assert "added 3 document(s)" in result.output
+    assert not Path(f"{path}-journal").exists()  # one file again after a clean commit
+
+
+def test_reextract_replaces_events_without_duplicates(
+    tmp_path: Path, seed_store: Path, extractor: EventExtractor
+) -> None:
+    path = tmp_path / "re.gpkg"
+    shutil.copy(seed_store, path)
+    with Store(path) as store:
+        before = sorted(e.to_record().items() for e in store.events())
+        assert store.reextract(extractor) == len(before)
+        assert sorted(e.to_record().items() for e in store.events()) == before
+
+
+def test_locked_store_is_a_store_error(tmp_path: Path, seed_store: Path) -> None:
+    path = tmp_path / "locked.gpkg"
+    shutil.copy(seed_store, path)
+    with Store(path) as holder, Store(path) as other:
+        holder.conn.execute("BEGIN IMMEDIATE")
+        other.conn.execute("PRAGMA busy_timeout = 0")
+        with pytest.raises(StoreError, match="cannot start a write transaction"):
+            other.write_batch([])
+        holder.conn.execute("ROLLBACK")
+
+
+def test_events_filters(seed_store: Path) -> None:
+    with Store(seed_store, create=False) as store:
+        tarhuna = store.events(place="tarhuna")
+        assert tarhuna and {e.place_name for e in tarhuna} == {"Tarhuna"}
+        assert store.events(place=tarhuna[0].place_id) == tarhuna
+        june5 = store.events(start=date(2020, 6, 5), end=date(2020, 6, 5))
+        assert june5 and all(e.date[:7] in ("2020-06", "2020") for e in june5)
+        assert not any(e.date == "2020-06-06" for e in june5)
+        assert store.events(start=date(2021, 1, 1)) == []
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE stuff (x)")
+    with pytest.raises(StoreError, match="not a frontline store"):
+        Store(path)
+    with pytest.raises(StoreError, match="no such store"):
+        Store(tmp_path / "missing.gpkg", create=False)
+
+
+def test_events_command_formats(seed_store: Path) -> None:
+    runner = CliRunner()
+    base = ["--store", str(seed_store), "--place", "Tarhuna"]
+    table = runner.invoke(events_command, base)
+    assert table.exit_code == 0 and "Tarhuna" in table.output
+    lines = runner.invoke(events_command, [*base, "--format", "jsonl"]).output.splitlines()
+    assert lines and all(json.loads(line)["place_name"] == "Tarhuna" for line in lines)
+    csv_out = runner.invoke(events_command, [*base, "--format", "csv"]).output.splitlines()
+    assert csv_out[0].startswith("doc_id,kind,side") and len(csv_out) == len(lines) + 1
+    missing = runner.invoke(events_command, ["--store", str(seed_store) + ".nope"])
+    assert missing.exit_code != 0 and "no such store" in missing.output
