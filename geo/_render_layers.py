@@ -290,7 +290,10 @@ def build_layers(
     layers.sides_shown = [s for s in sides.ids if s in sides_seen] + (
         [_CONTESTED] if _CONTESTED in sides_seen else []
     )
-    layers.articles = len({s.doc_id for c in changes for s in c.sources})
+    # Analyst overrides and the baseline are sources too, but not articles.
+    layers.articles = len(
+        {s.doc_id for c in changes for s in c.sources if s.outlet not in ("analyst", "baseline")}
+    )
     log.info(
         "map layers: %d periods, %d zone, %d front, %d place, %d event features",
         len(periods),

@@ -407,3 +407,22 @@ def test_embed_snippet_is_responsive(tmp_path: Path) -> None:
         iframe[1]["style"] or ""
     )
     assert iframe[1]["title"] == 'A "map" <of> Libya'
+
+
+def test_article_count_leaves_out_analyst_and_baseline_sources(sides: Sides) -> None:
+    base = FakeHistory(hostile=False)
+    articles = {s.doc_id for c in base.changes() for s in c.sources}
+
+    class WithOverride(FakeHistory):
+        def changes(self) -> list[ControlChange]:
+            extra = change(
+                "gharyan",
+                "capture",
+                "GNA",
+                date(2020, 6, 6),
+                ref("override:overrides.csv:2", "analyst note", outlet="analyst"),
+            )
+            return [*super().changes(), extra]
+
+    layers = build_layers(WithOverride(hostile=False), sides, start=START, end=END)
+    assert layers.articles == len(articles)
