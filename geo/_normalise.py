@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["NormalisedText", "normalise_name", "normalise_text"]
 
@@ -39,6 +40,7 @@ class NormalisedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     """Lower-case one character and strip its Latin diacritics; Arabic is folded separately."""
     if ch in _APOSTROPHES:
@@ -51,6 +53,7 @@ def _fold_char(ch: str) -> str:
     return _ARABIC_MARKS.sub("", base).lower()
 
 
+@lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     """Spelling variants of one Latin word: ou/oo -> u, doubled letters, trailing -ah."""
     if not word.isascii():
@@ -69,66 +72,87 @@ _POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"]s\b")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 
-def normalise_text(text: str) -> NormalisedText:
-    """Normalise ``text`` word by word, keeping offsets into the original.
+@lru_cache(maxsize=200_000)
+def _token_units(token: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The folded words of one white-space-free token, with offsets relative to the token.
 
-    Words are folded (see :func:`normalise_name`) and joined by single spaces; punctuation other
-    than hyphens and apostrophes becomes " | ", so no name matches across it.
+    An empty word marks punctuation (a break). Tokens repeat a lot in news text, so the result
+    is cached: the per-character work is done once per distinct token.
     """
-    out: list[str] = []
-    offsets: list[int] = []
-    # Fold characters first, remembering where each came from.
-    folded_chars: list[tuple[str, int]] = []
     # The possessive 's is not part of a name: "Tripoli's" must match "Tripoli".
-    skip = {i for m in _POSSESSIVE.finditer(text) for i in range(m.start(), m.end())}
-    for i, ch in enumerate(text):
+    skip = {i for m in _POSSESSIVE.finditer(token) for i in range(m.start(), m.end())}
+    chars: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(token):
         if i in skip:
             continue
         for f in _fold_char(ch):
-            folded_chars.append((f, i))
-    folded = "".join(c for c, _ in folded_chars)
-    src = [i for _, i in folded_chars]
+            chars.append(f)
+            src.append(i)
+    folded = "".join(chars)
+    units: list[tuple[str, tuple[int, ...]]] = []
     last_end = 0
     for m in _WORD.finditer(folded):
-        gap = folded[last_end : m.start()]
+        if m.start() > last_end:
+            units.append(("", ()))
         last_end = m.end()
-        if out:
-            # Any punctuation between words is a break: no name spans "Tripoli, Misrata".
-            sep = " " if gap.isspace() else " | "
-            out.append(sep)
-            offsets.extend([src[m.start()]] * len(sep))
         parts = m.group().split("-")
         pos = m.start()
-        emitted_any = False
         for k, part in enumerate(parts):
             part_start = pos
             pos += len(part) + 1
             is_article = (len(parts) > k + 1 and part in _ARTICLES_HYPHEN) or (
                 len(parts) == 1 and part in _ARTICLES_FREE
             )
-            if is_article:
-                continue
-            word = _fold_word(part)
+            word = "" if is_article else _fold_word(part)
             if not word:
                 continue
-            if emitted_any:
-                out.append(" ")
-                offsets.append(src[part_start])
-            out.append(word)
-            # Folding may shorten the word; spread its characters over the source span.
+            # Folding may shorten the word; spread its characters over the source span, and
+            # map the last one to the end of the source word so spans cover it whole.
             n_src = len(part)
-            for j in range(len(word)):
-                offsets.append(src[part_start + min(j * n_src // max(len(word), 1), n_src - 1)])
-            # The last character maps to the end of the source word, so spans cover it whole.
-            offsets[-1] = src[part_start + n_src - 1]
-            emitted_any = True
-        if not emitted_any and out and out[-1] in (" ", " | "):
-            # A lone article: drop the separator we just added as well.
-            sep = out.pop()
-            del offsets[len(offsets) - len(sep) :]
+            rel = [
+                src[part_start + min(j * n_src // len(word), n_src - 1)] for j in range(len(word))
+            ]
+            rel[-1] = src[part_start + n_src - 1]
+            units.append((word, tuple(rel)))
+    if last_end < len(folded):
+        units.append(("", ()))
+    return tuple(units)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def normalise_text(text: str) -> NormalisedText:
+    """Normalise ``text`` word by word, keeping offsets into the original.
+
+    Words are folded (see :func:`normalise_name`) and joined by single spaces; punctuation other
+    than hyphens and apostrophes, and line breaks, become " | ", so no name matches across them.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    pending_break = False
+    last_end = 0
+    for m in _TOKEN.finditer(text):
+        if "\n" in text[last_end : m.start()]:
+            pending_break = True
+        last_end = m.end()
+        base = m.start()
+        for word, rel in _token_units(m.group()):
+            if not word:
+                pending_break = True
+                continue
+            if out:
+                sep = " | " if pending_break else " "
+                out.append(sep)
+                offsets.extend([base + rel[0]] * len(sep))
+            pending_break = False
+            out.append(word)
+            offsets.extend([base + r for r in rel])
     return NormalisedText("".join(out), tuple(offsets))
 
 
+@lru_cache(maxsize=100_000)
 def normalise_name(name: str) -> str:
     """Return the matching key of a place name.
 

@@ -381,6 +381,11 @@ _SPAN_RE = re.compile(
     rf"(?:(?P<count>(?i:few|several|couple{_S}of|two|three|four|five|six|seven)|[0-9]{{1,2}}){_S})?"
     r"(?P<unit>(?i:hours|days|weeks|months|years|day|week|month|year))(?!\w)"
 )
+# Every rule needs one of these: a digit, a calendar word, or a relative-time word.
+_HINT_RE = re.compile(
+    r"[0-9]|(?i:day|week|month|year|night|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|recent|earlier|later|ago|past|tonight|morning|afternoon|evening|previous|preceding)"
+)
 _VAGUE_RE = re.compile(rf"(?<!\w)(?i:recently|earlier|in{_S}the{_S}past)(?!\w)")
 
 # Words before a weekday that make it a plan rather than a report ("talks will resume on Monday").
@@ -605,6 +610,8 @@ def find_time_expressions(
         date).
     """
     published = _as_date(published)
+    if not _HINT_RE.search(text):
+        return []  # most sentences carry no date: skip the dozen rule scans
     ctx = _Context(text, published, published if anchor is None else _as_date(anchor))
     candidates: list[TimeExpression] = []
     for pattern, handler in _RULES:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from geo import _patterns as P
+from geo._normalise import normalise_text
 from geo._sentences import split_sentences
 from geo.dates import FuzzyDate, TimeExpression, find_time_expressions
 from geo.documents import Document
@@ -193,15 +194,26 @@ class EventExtractor:
         Callers that store both (``geo.store.ingest``) avoid finding the places twice.
         """
         text = doc.text
-        mentions = self.finder.find(text)
-        actors = self.sides.find_actors(text, when=doc.published)
+        nt = normalise_text(text)  # once, for places and actors both
+        mentions = self.finder.find(text, normalised=nt)
+        actors = self.sides.find_actors(text, when=doc.published, normalised=nt)
         sentences = split_sentences(text)
         ctx = _Context(ambiguous=self._judge_ambiguous(doc, sentences, actors, mentions))
         events: list[Event] = []
         # Mentions, actors and sentences are all in text order: walk them together, so a long
         # document costs linear time, not sentences x mentions.
-        mi = ai = 0
+        hits = self._trigger_hits(text)
+        mi = ai = hi = 0
         for s_start, s_end in sentences:
+            while hi < len(hits) and hits[hi].start < s_start:
+                hi += 1
+            s_hits = []
+            h = hi
+            while h < len(hits) and hits[h].start < s_end:
+                if hits[h].end <= s_end:
+                    hit = hits[h]
+                    s_hits.append(replace(hit, start=hit.start - s_start, end=hit.end - s_start))
+                h += 1
             while mi < len(mentions) and mentions[mi].start < s_start:
                 mi += 1
             while ai < len(actors) and actors[ai].start < s_start:
@@ -218,7 +230,9 @@ class EventExtractor:
                 if actors[k].end <= s_end:
                     s_actors.append(self._resolved(actors[k], ctx))
                 k += 1
-            events.extend(self._sentence_events(doc, s_start, s_end, s_mentions, s_actors, ctx))
+            events.extend(
+                self._sentence_events(doc, s_start, s_end, s_mentions, s_actors, ctx, s_hits)
+            )
         return _dedupe(events), mentions
 
     # -- ambiguous actors ---------------------------------------------------------------------
@@ -337,12 +351,23 @@ class EventExtractor:
         pool = named or near
         return min(pool, key=lambda p: distance_km((p.lat, p.lon), (city.lat, city.lon)))
 
-    def _triggers(self, sentence: str) -> list[_TriggerHit]:
+    @staticmethod
+    def _trigger_hits(text: str) -> list[_TriggerHit]:
+        """Every trigger match of a text, in order; one regex pass per pattern."""
         hits = [
             _TriggerHit(t.family, t.frame, m.start(), m.end())
             for t in P.TRIGGERS
-            for m in t.pattern.finditer(sentence)
+            for m in t.pattern.finditer(text)
         ]
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def _triggers(self, sentence: str, hits: list[_TriggerHit] | None = None) -> list[_TriggerHit]:
+        """The triggers of one sentence (``hits``: its share of the document's matches, with
+        sentence-relative offsets), overlaps resolved."""
+        if hits is None:
+            hits = self._trigger_hits(sentence)
+        hits = list(hits)
         # Overlapping triggers: the longest wins ("were driven out" over "driven").
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
         chosen: list[_TriggerHit] = []
@@ -360,6 +385,7 @@ class EventExtractor:
         mentions: list[Mention],
         actors: list[ActorMention],
         ctx: _Context,
+        trigger_hits: list[_TriggerHit] | None = None,
     ) -> Iterator[Event]:
         text = doc.text
         sentence = text[s_start:s_end]
@@ -372,7 +398,7 @@ class EventExtractor:
         names += [(m.start - s_start, m.end - s_start) for m in mentions]
         triggers = [
             t
-            for t in self._triggers(sentence)
+            for t in self._triggers(sentence, trigger_hits)
             if not any(a <= t.start and t.end <= b for a, b in names)
         ]
         published = doc.published

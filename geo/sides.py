@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import ahocorasick
 
-from geo._normalise import normalise_name, normalise_text
+from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo.exceptions import SidesError
 from geo.gazetteer import data_path
 
@@ -258,14 +258,16 @@ class Sides:
         auto.make_automaton()
         return auto, entries
 
-    def find_actors(self, text: str, *, when: date | None = None) -> list[ActorMention]:
+    def find_actors(
+        self, text: str, *, when: date | None = None, normalised: NormalisedText | None = None
+    ) -> list[ActorMention]:
         """Actor names in ``text``, longest first on overlaps, in order of appearance.
 
         Acronyms (aliases written in capitals, "IS", "GNA") match only in capitals, so the verb
         "is" is no actor. ``when`` picks the meaning of dated names.
         """
         auto, entries = self._matcher
-        nt = normalise_text(text)
+        nt = normalised if normalised is not None else normalise_text(text)
         norm = nt.text
         found: list[tuple[int, int, str]] = []
         for end_idx, key in auto.iter(norm):

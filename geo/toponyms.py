@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from geo._geodesy import distance_km
-from geo._normalise import normalise_name, normalise_text
+from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo.gazetteer import Gazetteer, Place
 
 __all__ = ["Candidate", "Mention", "PlaceFinder", "find_places", "foreign_names"]
@@ -261,8 +263,13 @@ class PlaceFinder:
         Offsets of the returned hits are in ``text`` itself.
         """
         found: list[tuple[int, int, _Hit]] = []
+        spans = sorted(taken)
+        starts = [s for s, _ in spans]
+        # The longest span ending at or before each position, to test overlap in log time.
+        reach = list(accumulate((e for _, e in spans), max))
         for run_start, run_end in _capitalised_runs(text):
-            if any(s < run_end and run_start < e for s, e in taken):
+            k = bisect_left(starts, run_end)  # spans that start before the run ends
+            if k and reach[k - 1] > run_start:
                 continue
             key = normalise_name(text[run_start:run_end])
             n_words = key.count(" ") + 1
@@ -327,9 +334,12 @@ class PlaceFinder:
         return False
 
     # -- resolution ---------------------------------------------------------------------
-    def find(self, text: str) -> list[Mention]:
-        """Return the place mentions of ``text`` in order of appearance."""
-        nt = normalise_text(text)
+    def find(self, text: str, *, normalised: NormalisedText | None = None) -> list[Mention]:
+        """Return the place mentions of ``text`` in order of appearance.
+
+        ``normalised`` is ``normalise_text(text)`` when the caller already has it.
+        """
+        nt = normalised if normalised is not None else normalise_text(text)
         norm = nt.text
         masked = self._masked_spans(norm)
         hits = [
