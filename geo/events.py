@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from geo import _patterns as P
+from geo._geodesy import distance_km
 from geo._normalise import normalise_text
 from geo._sentences import split_sentences
 from geo.dates import FuzzyDate, TimeExpression, find_time_expressions
@@ -180,6 +181,7 @@ class EventExtractor:
             persons=sides.persons,
             home_country=sides.theatre.country or None,
         )
+        self._airports: dict[str, Place | None] = {}
         capitals = [p for p in gazetteer if p.kind == "capital"]
         self._capital = capitals[0] if len(capitals) == 1 else None
 
@@ -336,12 +338,19 @@ class EventExtractor:
         return ctx.last_city
 
     def _airport_of(self, city: Place) -> Place | None:
-        from geo._geodesy import distance_km
+        """The airport a text means by "its airport" after naming ``city`` (memoised)."""
+        if city.id not in self._airports:
+            self._airports[city.id] = self._find_airport(city)
+        return self._airports[city.id]
 
+    def _find_airport(self, city: Place) -> Place | None:
         near = [
             p
             for p in self.gazetteer
             if p.kind in ("airport", "airbase")
+            # A cheap box first (0.5 degrees > 40 km at these latitudes), then the ellipsoid.
+            and abs(p.lat - city.lat) < 0.5
+            and abs(p.lon - city.lon) < 0.6
             and distance_km((p.lat, p.lon), (city.lat, city.lon)) < 40
         ]
         if not near:

@@ -20,6 +20,7 @@ import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import tee
 from pathlib import Path
 from types import TracebackType
 
@@ -482,6 +483,10 @@ def _overlaps(iso: str, start: date | None, end: date | None) -> bool:
     return (start is None or fd.last >= start) and (end is None or fd.first <= end)
 
 
+# Documents in, (events, mentions) per document out, in the same order.
+Analyser = Callable[[Iterable[Document]], Iterator[tuple[list[Event], list[Mention]]]]
+
+
 def ingest(
     store: Store,
     docs: Iterable[Document],
@@ -490,6 +495,7 @@ def ingest(
     batch_size: int = 100,
     on_document: Callable[[Document], None] | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    analyse: Analyser | None = None,
 ) -> IngestResult:
     """Extract and store new documents, ``batch_size`` documents per transaction.
 
@@ -511,6 +517,11 @@ def ingest(
         Called inside the transaction after each document is written.
     on_batch
         Called with (batch number, documents added) after each commit.
+    analyse
+        Maps the new documents, in order, to their (events, mentions), e.g.
+        :func:`geo.parallel.analyse_parallel` to extract with several processes; by default
+        ``extractor`` does it here. Writing stays in this process: one writer, one transaction
+        per batch.
     """
     if batch_size < 1:
         raise StoreError(f"batch size must be at least 1, not {batch_size}")
@@ -528,13 +539,21 @@ def ingest(
                 on_batch(batches, n)
             pending.clear()
 
-    for doc in docs:
-        if doc.content_hash in seen or store.has_document(doc.content_hash):
-            log.info("%s: already stored (same text), skipped", doc.path)
-            skipped += 1
-            continue
-        seen.add(doc.content_hash)
-        events, mentions = extractor.extract_with_mentions(doc)
+    def new_documents() -> Iterator[Document]:
+        nonlocal skipped
+        for doc in docs:
+            if doc.content_hash in seen or store.has_document(doc.content_hash):
+                log.info("%s: already stored (same text), skipped", doc.path)
+                skipped += 1
+                continue
+            seen.add(doc.content_hash)
+            yield doc
+
+    def serial(items: Iterable[Document]) -> Iterator[tuple[list[Event], list[Mention]]]:
+        return (extractor.extract_with_mentions(d) for d in items)
+
+    mine, theirs = tee(new_documents())
+    for doc, (events, mentions) in zip(mine, (analyse or serial)(theirs), strict=True):
         n_events += len(events)
         n_mentions += len(mentions)
         pending.append((doc, events, mentions))

@@ -366,14 +366,17 @@ class PlaceFinder:
 
     def _resolve(self, text: str, located: list[tuple[int, int, _Hit]]) -> list[Mention]:
         # Anchors are names with a single place: they pull ambiguous names towards them.
-        anchors = [h.places[0] for _, _, h in located if len(h.places) == 1]
+        anchors = list(
+            {h.places[0].id: h.places[0] for _, _, h in located if len(h.places) == 1}.values()
+        )
         mentions = []
         for start, end, hit in located:
             scored = []
             for place in hit.places[:8]:
                 proximity = 0.0
                 others = [a for a in anchors if a.id != place.id]
-                if others:
+                # Only a shared name needs the neighbours to choose; a unique one is certain.
+                if others and len(hit.places) > 1:
                     nearest = min(
                         distance_km((place.lat, place.lon), (a.lat, a.lon)) for a in others
                     )

@@ -57,3 +57,33 @@ def load_sides(path: str | None) -> Sides:
         return Sides.load(path)
     except SidesError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def parallel_options(func: F) -> F:
+    """--jobs, --engine and --scheduler: where extraction runs (writing stays single)."""
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a local cluster).",
+    )(func)
+    func = click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Process pool on this machine, or dask (pip install 'frontline[dask]').",
+    )(func)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        help="Worker processes for extraction; 0 uses every core.",
+    )(func)
+
+
+def parallel_wanted(jobs: int, engine: str) -> bool:
+    """True when extraction should leave this process."""
+    return engine == "dask" or jobs != 1

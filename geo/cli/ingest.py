@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from datetime import datetime
@@ -9,10 +10,13 @@ from pathlib import Path
 
 import click
 
+from geo.cli._common import progress
+from geo.cli._options import parallel_options, parallel_wanted
 from geo.documents import Document, load_documents, read_meta
 from geo.events import EventExtractor
 from geo.exceptions import DocumentError, FrontlineError
 from geo.gazetteer import Gazetteer
+from geo.parallel import analyse_parallel, parse_engine
 from geo.sides import Sides
 from geo.store import DEFAULT_STORE, Store, ingest
 
@@ -51,6 +55,7 @@ HANG_ENV = "FRONTLINE_TEST_HANG_IN_BATCH"
     help="Documents per transaction.",
 )
 @click.option("--reextract", is_flag=True, help="Re-run extraction on every stored document.")
+@parallel_options
 def command(
     *,
     paths: tuple[Path, ...],
@@ -59,6 +64,9 @@ def command(
     meta: Path | None,
     batch_size: int,
     reextract: bool,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Store documents from FILE|DIR... with their mentions and events (idempotent)."""
     if not paths and not reextract:
@@ -88,14 +96,21 @@ def command(
             meta=read_meta(meta) if meta else None,
             on_error=warn,
         )
+        analyse = None
+        if parallel_wanted(jobs, engine):
+            # Extraction fans out; this process stays the single writer.
+            analyse = functools.partial(
+                analyse_parallel, jobs=jobs, engine=parse_engine(engine), scheduler=scheduler
+            )
         with Store(store_path) as store:
             result = ingest(
                 store,
-                docs,
+                progress(docs, desc="ingest"),
                 extractor,
                 batch_size=batch_size,
                 on_document=on_document,
                 on_batch=on_batch,
+                analyse=analyse,
             )
             if reextract:
                 n = store.reextract(extractor)
