@@ -14,7 +14,7 @@ _ABBREV = frozenset(
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u0600-\u06ff])")
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, *, max_len: int = 1000) -> list[tuple[int, int]]:
     """Half-open (start, end) spans of the sentences of ``text``, stripped of white space.
 
     Examples
@@ -37,7 +37,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = m.end()
         if start < len(chunk):
             spans.append(_strip(text, base + start, base + len(chunk)))
-    return [s for s in spans if s[1] > s[0]]
+    # A "sentence" longer than any real one (a list, a run-on scrape) is cut at clause breaks,
+    # so the work per sentence stays bounded.
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > max_len:
+            window = text[start : start + max_len]
+            cut = max(window.rfind(", "), window.rfind("; "), window.rfind(" and "))
+            if cut <= max_len // 4:
+                cut = window.rfind(" ")
+            if cut <= 0:
+                cut = max_len
+            out.append(_strip(text, start, start + cut))
+            start = start + cut
+        out.append(_strip(text, start, end))
+    return [s for s in out if s[1] > s[0]]
 
 
 def _is_abbreviation(token: str) -> bool:

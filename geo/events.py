@@ -21,6 +21,7 @@ from geo import _patterns as P
 from geo._geodesy import distance_km
 from geo._normalise import normalise_text
 from geo._sentences import split_sentences
+from geo._spans import longest_first
 from geo.dates import FuzzyDate, TimeExpression, find_time_expressions
 from geo.documents import Document
 from geo.gazetteer import Gazetteer, Place
@@ -376,15 +377,8 @@ class EventExtractor:
         sentence-relative offsets), overlaps resolved."""
         if hits is None:
             hits = self._trigger_hits(sentence)
-        hits = list(hits)
         # Overlapping triggers: the longest wins ("were driven out" over "driven").
-        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        chosen: list[_TriggerHit] = []
-        for h in hits:
-            if all(h.end <= c.start or h.start >= c.end for c in chosen):
-                chosen.append(h)
-        chosen.sort(key=lambda h: h.start)
-        return chosen
+        return longest_first(hits, lambda h: (h.start, h.end), len(sentence))
 
     def _sentence_events(
         self,
@@ -403,12 +397,15 @@ class EventExtractor:
             key=lambda m: m.start,
         )
         # A trigger inside a name is no trigger: "Operation Peace Storm" storms nothing.
-        names = [(a.start - s_start, a.end - s_start) for a in actors]
-        names += [(m.start - s_start, m.end - s_start) for m in mentions]
+        # (A name covering the whole trigger: names never overlap each other much, so marking
+        # their characters and asking whether the trigger's span is fully marked suffices.)
+        inside = bytearray(len(sentence))
+        for a, b in [(x.start, x.end) for x in actors] + [(m.start, m.end) for m in mentions]:
+            inside[a - s_start : b - s_start] = b"\x01" * (b - a)
         triggers = [
             t
             for t in self._triggers(sentence, trigger_hits)
-            if not any(a <= t.start and t.end <= b for a, b in names)
+            if inside.find(0, t.start, t.end) != -1
         ]
         published = doc.published
         times = (

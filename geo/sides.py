@@ -17,6 +17,7 @@ from typing import Any, Literal
 import ahocorasick
 
 from geo._normalise import NormalisedText, normalise_name, normalise_text
+from geo._spans import Occupancy
 from geo.exceptions import SidesError
 from geo.gazetteer import data_path
 
@@ -277,16 +278,16 @@ class Sides:
                 found.append((start, end, key))
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         chosen: list[ActorMention] = []
-        taken: list[tuple[int, int]] = []
+        taken = Occupancy(len(norm))
         for nstart, nend, key in found:
-            if any(nstart < e and s < nend for s, e in taken):
+            if not taken.free(nstart, nend):
                 continue
             start, end = nt.span(nstart, nend)
             surface = text[start:end]
             mention = self._judge(surface, start, end, entries[key], when)
             if mention is not None:
                 chosen.append(mention)
-                taken.append((nstart, nend))
+                taken.take(nstart, nend)
         chosen.sort(key=lambda m: m.start)
         return chosen
 

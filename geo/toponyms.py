@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from geo._geodesy import distance_km
 from geo._normalise import NormalisedText, normalise_name, normalise_text
+from geo._spans import Occupancy, longest_first
 from geo.gazetteer import Gazetteer, Place
 
 __all__ = ["Candidate", "Mention", "PlaceFinder", "find_places", "foreign_names"]
@@ -247,15 +248,9 @@ class PlaceFinder:
         return hits
 
     @staticmethod
-    def _longest_first(hits: list[_Hit]) -> list[_Hit]:
+    def _longest_first(hits: list[_Hit], length: int) -> list[_Hit]:
         # Longer names win overlaps: "Tripoli International Airport" over "Tripoli".
-        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-        chosen: list[_Hit] = []
-        for hit in hits:
-            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
-                chosen.append(hit)
-        chosen.sort(key=lambda h: h.start)
-        return chosen
+        return longest_first(hits, lambda h: (h.start, h.end), length)
 
     def _fuzzy_hits(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, _Hit]]:
         """Misspelt names among the runs of capitalised words that matched nothing exactly.
@@ -342,10 +337,13 @@ class PlaceFinder:
         nt = normalised if normalised is not None else normalise_text(text)
         norm = nt.text
         masked = self._masked_spans(norm)
+        hidden = Occupancy(len(norm))
+        for s, e in masked:
+            hidden.take(s, e)
         hits = [
             h
-            for h in self._longest_first(self._exact_hits(norm))
-            if not any(s < h.end and h.start < e for s, e in masked)
+            for h in self._longest_first(self._exact_hits(norm), len(norm))
+            if hidden.free(h.start, h.end)
         ]
         located: list[tuple[int, int, _Hit]] = []
         for hit in hits:

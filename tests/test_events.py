@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo.documents import Document
 from geo.events import ACTIVITY_KINDS, CONTROL_KINDS, EVENT_FIELDS, EventExtractor, extract_events
@@ -637,3 +639,57 @@ def test_year_less_date_after_publication_is_last_year(ex: EventExtractor) -> No
 def test_declared_liberated_is_a_capture(ex: EventExtractor, gaz: Gazetteer) -> None:
     text = "Derna was officially declared liberated by the LNA in 2018."
     assert _canon(gaz, {("capture", "LNA", "Derna")}) <= _control(ex, text)
+
+
+# -- robustness: random and adversarial text -------------------------------------------------
+_NAMES = ["Sirte", "Tripoli", "al-Watiya", "Misrata", "طرابلس", "Bani Walid", "LNA", "GNA"]
+_ALPHABET = st.sampled_from(
+    [*"abcdefgh XYZ.,;:!?'’\"-–\n\t\x00\x07\x1b\u200f\u202e", "ا", "ل", "ب", "٣", *_NAMES]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=400).map("".join))
+def test_random_text_never_crashes_and_quotes_are_exact(ex: EventExtractor, text: str) -> None:
+    for event in ex.extract(_doc(text)):
+        assert text[event.start : event.end] == event.quote
+        assert event.kind in (*CONTROL_KINDS, *ACTIVITY_KINDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n\n",
+        "Sirte " * 5000,  # only place names, no sentence end
+        ("GNA forces seized Sirte and " * 3000) + "Misrata",  # one huge sentence
+        "\u202e" + "قوات الوفاق سيطرت على سرت. " * 200,  # right-to-left text
+        "\x00\x01\x02 LNA \x7f captured \x1b Tripoli" * 50,
+    ],
+)
+def test_adversarial_text(ex: EventExtractor, text: str) -> None:
+    events = ex.extract(_doc(text))
+    assert all(text[e.start : e.end] == e.quote for e in events)
+
+
+def _calls(ex: EventExtractor, text: str) -> int:
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.runcall(ex.extract, _doc(text))
+    return sum(row[1] for row in pstats.Stats(prof).stats.values())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Haftar's forces seized Sirte on Friday, residents said. ",
+        "GNA forces seized Sirte and ",  # one sentence that keeps growing
+        "Tripoli Misrata Sirte Tarhuna ",
+    ],
+)
+def test_work_grows_linearly(ex: EventExtractor, unit: str) -> None:
+    """Python calls, not seconds (machine-independent): 4x the text, at most ~5x the work."""
+    small, large = _calls(ex, unit * 50), _calls(ex, unit * 200)
+    assert large < 5.5 * small, (small, large)
