@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 VENDOR_STAMP := vendor/.installed
 
-.PHONY: demo test lint typecheck pytest bench gazetteer vendor browser clean
+.PHONY: demo test lint typecheck pytest bench gazetteer vendor browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ pytest: $(TEST_STAMP) vendor browser
 # The seed score is printed on every run; tests/test_evaluate.py asserts on it.
 test: lint typecheck pytest
 	$(BIN)/frontline evaluate tests/data/gold_events.csv seeds/
+
+# Refresh maps/screenshot.png (the README picture) from the browser test.
+screenshot: $(TEST_STAMP) vendor browser
+	FRONTLINE_README_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: $(TEST_STAMP) vendor browser
 	$(BIN)/python -m bench

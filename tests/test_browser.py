@@ -2,12 +2,14 @@
 
 The map is built the way ``make demo`` builds it: ``frontline ingest seeds/`` into a fresh store
 (with the packaged baseline), then ``frontline map --offline``. Screenshots go to
-``tests/artifacts/`` (ignored) and one is copied to ``maps/screenshot.png`` for the README.
+``tests/artifacts/`` (ignored); ``make screenshot`` also copies one to ``maps/screenshot.png``
+for the README.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -194,7 +196,7 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
             json.dumps({"open_seconds": round(seconds, 3), "bytes": offline_map.stat().st_size}),
             encoding="utf-8",
         )
-        assert seconds < 10
+        # The open time is recorded, not asserted: speed belongs to `make bench`.
         # The README picture: the coast, where the war was, on 7 June.
         pg.page.evaluate("() => window.frontlineMap.closePopup()")
         pg.page.evaluate(
@@ -202,7 +204,9 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
         )
         pg.page.wait_for_timeout(200)
         shot = pg.shot("offline-2020-06-07-coast.png")
-        shutil.copyfile(shot, ROOT / "maps" / "screenshot.png")
+        if os.environ.get("FRONTLINE_README_SCREENSHOT"):
+            # `make screenshot`: refresh the README picture; plain test runs leave the tree alone.
+            shutil.copyfile(shot, ROOT / "maps" / "screenshot.png")
     finally:
         pg.close()
 
