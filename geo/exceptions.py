@@ -12,6 +12,7 @@ __all__ = [
     "FrontlineError",
     "GazetteerError",
     "GeocoderError",
+    "LocatedError",
     "OverrideError",
     "SidesError",
     "StoreError",
@@ -23,8 +24,8 @@ class FrontlineError(Exception):
     """Base class of every frontline error."""
 
 
-class DocumentError(FrontlineError, ValueError):
-    """A document (file or jsonl line) cannot be read; the message names the file and line."""
+class LocatedError(FrontlineError, ValueError):
+    """Bad input at a place in a file: the message is ``path:line: reason``."""
 
     def __init__(self, path: str, line: int | None, reason: str) -> None:
         self.path = path
@@ -34,15 +35,12 @@ class DocumentError(FrontlineError, ValueError):
         super().__init__(f"{where}: {reason}")
 
 
-class DataFileError(FrontlineError, ValueError):
+class DocumentError(LocatedError):
+    """A document (file or jsonl line) cannot be read."""
+
+
+class DataFileError(LocatedError):
     """A row of a data file (gazetteer, sides, baseline, overrides) is malformed."""
-
-    def __init__(self, path: str, line: int | None, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {reason}")
 
 
 class GazetteerError(DataFileError):
