@@ -47,7 +47,7 @@ def _t(family: Family, frame: Frame, regex: str) -> Trigger:
 _BE = r"(?:is|are|was|were|been|being|be|has\s+been|have\s+been|had\s+been)"
 _ADV = r"(?:\s+(?:reportedly|now|finally|fully|completely|effectively|largely|also|already|"
 _ADV += r"declared|officially\s+declared|announced\s+as|said\s+to\s+be|reported|"
-_ADV += r"quickly|swiftly|virtually|officially|still|later|recently|again|back))*"
+_ADV += r"quickly|swiftly|virtually|officially|still|later|recently|again|back|then|soon))*"
 
 TRIGGERS: tuple[Trigger, ...] = (
     # -- passive and "fell to": the place stands before the verb ------------------------------
@@ -55,9 +55,24 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "passive",
         _BE + _ADV + r"\s+(?:taken|captured|seized|retaken|recaptured|liberated|overrun|"
-        r"freed|won\s+back|taken\s+over|brought\s+under\s+(?:the\s+)?control)",
+        r"freed|won\s+back|taken\s+over|secured|brought\s+under\s+(?:the\s+)?control)",
     ),
     _t("capture", "to_actor", r"f[ae]ll(?:s|en)?\s+(?:back\s+)?(?:in)?to(?:\s+the\s+hands\s+of)?"),
+    # "came under the control of X", "fell under LNA control": the actor follows.
+    _t(
+        "capture",
+        "to_actor",
+        r"(?:came|comes|come|fell|falls|passed|passes)\s+(?:back\s+|fully\s+)?under"
+        r"(?=\s+(?:the\s+)?(?:full\s+)?(?:control\s+of\b|[\w'’-]+(?:\s+[\w'’-]+)?\s+control\b))",
+    ),
+    # "remains under LNA control", "is in GNA hands".
+    _t(
+        "control_claim",
+        "passive",
+        r"(?:is|are|was|were|remains?|remained|stays?|stayed)(?:\s+(?:still|firmly|now|largely|"
+        r"fully|effectively))?\s+(?:under|in)(?=\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+"
+        r"(?:control|hands)\b)",
+    ),
     _t("withdraw", "passive", _BE + _ADV + r"\s+(?:abandoned|evacuated)(?=\s+by\b)"),
     _t(
         "contested",
@@ -160,7 +175,8 @@ TRIGGERS: tuple[Trigger, ...] = (
 INTENT = re.compile(
     # "to seize", "to fully retake": an infinitive right before the verb ("loyal to Haftar
     # captured" is no intention, so "to" must touch the verb).
-    r"(?:\bto\s+(?:\w+ly\s+)?(?-i:[a-z]\w*\s+)?"
+    # ("forced to withdraw" did happen: being forced is no plan.)
+    r"(?:(?<!forced )(?<!compelled )(?<!obliged )\bto\s+(?:\w+ly\s+)?(?-i:[a-z]\w*\s+)?"
     r"|\b(?:aims?|aimed|aiming|vow(?:s|ed)?|plan(?:s|ned)?|intends?|intended|seek(?:s|ing)?|"
     r"sought|attempt(?:s|ed)?|tr(?:y|ies|ied|ying)|would|will|could|might|shall|ready|poised|"
     r"order(?:s|ed)?|bid|threaten(?:s|ed)?|effort|call(?:s|ed)?\s+for|want(?:s|ed)?|hop(?:es|ed)|"

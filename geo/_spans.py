@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-__all__ = ["Occupancy", "longest_first"]
+__all__ = ["Occupancy", "leftmost_longest", "longest_first"]
 
 T = TypeVar("T")
 
@@ -37,4 +37,19 @@ def longest_first(items: Iterable[T], span: Callable[[T], tuple[int, int]], leng
             occupied.take(start, end)
             chosen.append(it)
     chosen.sort(key=lambda it: span(it)[0])
+    return chosen
+
+
+def leftmost_longest(
+    items: Iterable[T], span: Callable[[T], tuple[int, int]], length: int
+) -> list[T]:
+    """The items whose spans do not overlap, the earliest start winning, then the longer."""
+    ranked = sorted(items, key=lambda it: (span(it)[0], span(it)[0] - span(it)[1]))
+    occupied = Occupancy(length)
+    chosen = []
+    for it in ranked:
+        start, end = span(it)
+        if occupied.free(start, end):
+            occupied.take(start, end)
+            chosen.append(it)
     return chosen

@@ -668,6 +668,9 @@ class EventExtractor:
         places = self._after(
             sentence, rel, trig.end, scope_end, allow_destination=family == "contested"
         )
+        if not places and re.search(r"\b(?:which|that)\s*$", sentence[:clause_start], re.I):
+            # "Gharyan, which the LNA captured in April": the object is the antecedent.
+            places = self._antecedent(sentence, rel, clause_start)
         if subject is None and family == "contested":
             # "Clashes erupted in X as the LNA pushed on": fighting names its side anywhere.
             subject = next((a.side for _, _, a in acts if a.side), None)

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from geo._geodesy import distance_km
 from geo._normalise import NormalisedText, normalise_name, normalise_text
-from geo._spans import Occupancy, longest_first
+from geo._spans import Occupancy, leftmost_longest
 from geo.gazetteer import Gazetteer, Place
 
 __all__ = ["Candidate", "Mention", "PlaceFinder", "find_places", "foreign_names"]
@@ -249,8 +249,9 @@ class PlaceFinder:
 
     @staticmethod
     def _longest_first(hits: list[_Hit], length: int) -> list[_Hit]:
-        # Longer names win overlaps: "Tripoli International Airport" over "Tripoli".
-        return longest_first(hits, lambda h: (h.start, h.end), length)
+        # Leftmost-longest: "Tripoli International Airport" over "Tripoli", and "Ain Zara
+        # district" is Ain Zara, not a village whose alias is "Zara district".
+        return leftmost_longest(hits, lambda h: (h.start, h.end), length)
 
     def _fuzzy_hits(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, _Hit]]:
         """Misspelt names among the runs of capitalised words that matched nothing exactly.

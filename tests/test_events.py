@@ -693,3 +693,25 @@ def test_work_grows_linearly(ex: EventExtractor, unit: str) -> None:
     """Python calls, not seconds (machine-independent): 4x the text, at most ~5x the work."""
     small, large = _calls(ex, unit * 50), _calls(ex, unit * 200)
     assert large < 5.5 * small, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Brega came under the control of the LNA in March.", {("capture", "LNA", "Brega")}),
+        ("Ajdabiya fell under LNA control after a week.", {("capture", "LNA", "Ajdabiya")}),
+        ("Sabha remains under LNA control.", {("control_claim", "LNA", "Sabha")}),
+        ("Zawiya is firmly in GNA hands.", {("control_claim", "GNA", "Zawiya")}),
+        ("Gharyan, which the LNA overran in April, was quiet.", {("capture", "LNA", "Gharyan")}),
+        ("Haftar's units were forced to withdraw from Mizda.", {("withdraw", "LNA", "Mizda")}),
+        (
+            "The GNA stormed and captured Ubari. Murzuq was then secured.",
+            {("capture", "GNA", "Ubari"), ("capture", "GNA", "Murzuq")},
+        ),
+        ("GNA troops pushed into the Ain Zara district.", {("contested", "GNA", "Ain Zara")}),
+    ],
+)
+def test_more_news_phrasings(
+    ex: EventExtractor, gaz: Gazetteer, text: str, expected: set[Triple]
+) -> None:
+    assert _canon(gaz, expected) <= _control(ex, text)
