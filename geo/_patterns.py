@@ -176,7 +176,9 @@ INTENT = re.compile(
     # "to seize", "to fully retake": an infinitive right before the verb ("loyal to Haftar
     # captured" is no intention, so "to" must touch the verb).
     # ("forced to withdraw" did happen: being forced is no plan.)
-    r"(?:(?<!forced )(?<!compelled )(?<!obliged )\bto\s+(?:\w+ly\s+)?(?-i:[a-z]\w*\s+)?"
+    # ("claimed to have seized" reports a done deed, so "to have/be" is no intention either.)
+    r"(?:(?<!forced )(?<!compelled )(?<!obliged )\bto\s+(?!have\b|be\b|been\b)"
+    r"(?:\w+ly\s+)?(?-i:(?!have\b|be\b|been\b)[a-z]\w*\s+)?"
     r"|\b(?:aims?|aimed|aiming|vow(?:s|ed)?|plan(?:s|ned)?|intends?|intended|seek(?:s|ing)?|"
     r"sought|attempt(?:s|ed)?|tr(?:y|ies|ied|ying)|would|will|could|might|shall|ready|poised|"
     r"order(?:s|ed)?|bid|threaten(?:s|ed)?|effort|call(?:s|ed)?\s+for|want(?:s|ed)?|hop(?:es|ed)|"

@@ -715,3 +715,11 @@ def test_more_news_phrasings(
     ex: EventExtractor, gaz: Gazetteer, text: str, expected: set[Triple]
 ) -> None:
     assert _canon(gaz, expected) <= _control(ex, text)
+
+
+def test_claimed_to_have_taken_is_a_report_not_a_plan(ex: EventExtractor, gaz: Gazetteer) -> None:
+    assert _canon(gaz, {("capture", "GNA", "Zliten")}) <= _control(
+        ex, "GNA commanders said they were believed to have retaken Zliten."
+    )
+    denied = "The LNA claimed to have captured Zliten, a claim the GNA denied."
+    assert _canon(gaz, {("contested", "LNA", "Zliten")}) <= _control(ex, denied)
