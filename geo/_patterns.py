@@ -38,10 +38,13 @@ class Trigger:
     family: Family
     frame: Frame
     pattern: re.Pattern[str]
+    # The same pattern for lower-cased text: case-sensitive matching is about twice as fast.
+    lower: re.Pattern[str]
 
 
 def _t(family: Family, frame: Frame, regex: str) -> Trigger:
-    return Trigger(family, frame, re.compile(r"\b(?:" + regex + r")\b", re.IGNORECASE))
+    source = r"\b(?:" + regex + r")\b"
+    return Trigger(family, frame, re.compile(source, re.IGNORECASE), re.compile(source))
 
 
 _BE = r"(?:is|are|was|were|been|being|be|has\s+been|have\s+been|had\s+been)"

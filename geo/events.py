@@ -364,10 +364,14 @@ class EventExtractor:
     @staticmethod
     def _trigger_hits(text: str) -> list[_TriggerHit]:
         """Every trigger match of a text, in order; one regex pass per pattern."""
+        lowered = text.lower()
+        # Lower-casing keeps offsets unless a character changes length ("İ"): then match the
+        # original text case-insensitively.
+        same = len(lowered) == len(text)
         hits = [
             _TriggerHit(t.family, t.frame, m.start(), m.end())
             for t in P.TRIGGERS
-            for m in t.pattern.finditer(text)
+            for m in (t.lower.finditer(lowered) if same else t.pattern.finditer(text))
         ]
         hits.sort(key=lambda h: h.start)
         return hits

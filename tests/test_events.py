@@ -723,3 +723,14 @@ def test_claimed_to_have_taken_is_a_report_not_a_plan(ex: EventExtractor, gaz: G
     )
     denied = "The LNA claimed to have captured Zliten, a claim the GNA denied."
     assert _canon(gaz, {("contested", "LNA", "Zliten")}) <= _control(ex, denied)
+
+
+def test_trigger_scan_on_lowered_text_matches_case_insensitive_scan() -> None:
+    text = "The LNA SEIZED Sirte; GNA troops Pulled Out of Gharyan and Fell Back. İstanbul talks."
+    fast = EventExtractor._trigger_hits(text)  # "İ" lowers to two characters: the slow path
+    ascii_text = text.replace("İ", "I")
+    lowered = EventExtractor._trigger_hits(ascii_text)
+    assert [(h.family, h.start, h.end) for h in fast] == [
+        (h.family, h.start, h.end) for h in lowered
+    ]
+    assert {h.family for h in lowered} >= {"capture", "withdraw"}
