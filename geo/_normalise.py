@@ -121,6 +121,7 @@ def _token_units(token: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
 
 
 _TOKEN = re.compile(r"\S+")
+_LINE = re.compile(r"[^\n]+")
 
 
 def normalise_text(text: str) -> NormalisedText:
@@ -132,24 +133,52 @@ def normalise_text(text: str) -> NormalisedText:
     out: list[str] = []
     offsets: list[int] = []
     pending_break = False
-    last_end = 0
-    for m in _TOKEN.finditer(text):
-        if "\n" in text[last_end : m.start()]:
-            pending_break = True
-        last_end = m.end()
-        base = m.start()
-        for word, rel in _token_units(m.group()):
-            if not word:
-                pending_break = True
+    for line in _LINE.finditer(text):
+        pending_break = True  # no name runs across a line break
+        for m in _TOKEN.finditer(text, line.start(), line.end()):
+            lead, chunk, rel, trail = _token_render(m.group())
+            if not chunk:
+                # Pure punctuation breaks; a lone article ("al") vanishes without a trace.
+                pending_break = pending_break or lead or trail
                 continue
+            base = m.start()
             if out:
-                sep = " | " if pending_break else " "
+                sep = " | " if pending_break or lead else " "
                 out.append(sep)
-                offsets.extend([base + rel[0]] * len(sep))
-            pending_break = False
-            out.append(word)
-            offsets.extend([base + r for r in rel])
+                offsets.extend((base + rel[0],) * len(sep))
+            out.append(chunk)
+            offsets.extend(map(base.__add__, rel))
+            pending_break = trail
     return NormalisedText("".join(out), tuple(offsets))
+
+
+@lru_cache(maxsize=200_000)
+def _token_render(token: str) -> tuple[bool, str, tuple[int, ...], bool]:
+    """One token ready to append: (break before, its words joined, their offsets, break after).
+
+    Words inside the token are joined by " " or, across punctuation, " | ".
+    """
+    units = _token_units(token)
+    parts: list[str] = []
+    rel: list[int] = []
+    lead = trail = False
+    pending = False
+    for word, offs in units:
+        if not word:
+            if parts:
+                pending = True
+            else:
+                lead = True
+            continue
+        if parts:
+            sep = " | " if pending else " "
+            parts.append(sep)
+            rel.extend((offs[0],) * len(sep))
+        parts.append(word)
+        rel.extend(offs)
+        pending = False
+    trail = pending or bool(units and not units[-1][0])
+    return lead, "".join(parts), tuple(rel), trail
 
 
 @lru_cache(maxsize=100_000)

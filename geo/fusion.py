@@ -163,8 +163,11 @@ class _Fusion:
         # One article's claim contradicted by its own capture describes the earlier state.
         gains: dict[tuple[str, str], set[str]] = defaultdict(set)
         for it in items:
-            if it.event.kind in ("capture", "withdraw"):
-                gains[(it.event.doc_id, it.event.place_id)].add(self._direction(it.event)[1])
+            way, side = self._direction(it.event)
+            # Only a gain by a named side can contradict a claim (a third party's loss cannot:
+            # the claim would have no change to hang on and be lost).
+            if it.event.kind in ("capture", "withdraw") and way == "gain":
+                gains[(it.event.doc_id, it.event.place_id)].add(side)
         demoted: dict[tuple[str, str], list[SourceRef]] = defaultdict(list)
         groups: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
         for it in items:

@@ -20,27 +20,12 @@ from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo._spans import Occupancy
 from geo.exceptions import SidesError
 from geo.gazetteer import data_path
+from geo.toponyms import ARMED_GROUP_HEADS
 
 __all__ = ["ActorMention", "AmbiguousActor", "DatedActor", "Side", "Sides", "Theatre"]
 
 log = logging.getLogger(__name__)
 
-# Head nouns of armed-group names, interchangeable in news style.
-_HEADS = (
-    "forces",
-    "troops",
-    "fighters",
-    "militias",
-    "militia",
-    "units",
-    "soldiers",
-    "army",
-    "brigades",
-    "loyalists",
-    "men",
-    "gunmen",
-    "force",
-)
 
 ActorKind = Literal["alias", "person", "ambiguous", "dated"]
 
@@ -242,8 +227,8 @@ class Sides:
                 add(alias, "alias", s.id)
                 # "pro-government forces" also covers "pro-government fighters/troops/...".
                 head = alias.rsplit(" ", 1)
-                if len(head) == 2 and head[1].lower() in _HEADS:
-                    for other in _HEADS:
+                if len(head) == 2 and head[1].lower() in ARMED_GROUP_HEADS:
+                    for other in ARMED_GROUP_HEADS:
                         add(f"{head[0]} {other}", "alias", s.id)
             for person in s.persons:
                 add(person, "person", s.id)

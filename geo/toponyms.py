@@ -24,9 +24,33 @@ from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo._spans import Occupancy, leftmost_longest
 from geo.gazetteer import Gazetteer, Place
 
-__all__ = ["Candidate", "Mention", "PlaceFinder", "find_places", "foreign_names"]
+__all__ = [
+    "ARMED_GROUP_HEADS",
+    "Candidate",
+    "Mention",
+    "PlaceFinder",
+    "find_places",
+    "foreign_names",
+]
 
 log = logging.getLogger(__name__)
+
+# Head nouns of armed-group names, interchangeable in news style ("Misrata forces/brigades").
+ARMED_GROUP_HEADS = (
+    "forces",
+    "troops",
+    "fighters",
+    "militias",
+    "militia",
+    "units",
+    "soldiers",
+    "army",
+    "brigades",
+    "loyalists",
+    "men",
+    "gunmen",
+    "force",
+)
 
 # Words that, right before a single-word match, say it is a person's surname.
 _TITLES = frozenset(
@@ -160,9 +184,10 @@ class PlaceFinder:
     _mask_keys: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._mask_keys = frozenset(
-            k for k in (normalise_name(m) for m in (*self.masks, *self.persons)) if k
-        )
+        keys = (normalise_name(m) for m in (*self.masks, *self.persons))
+        # "Misrata brigades" names an actor but also the town: a place followed by an armed-group
+        # head noun stays a mention (events never take it as a target: it is the subject).
+        self._mask_keys = frozenset(k for k in keys if k and not self._place_then_head(k))
         # A full name ("Aguila Saleh") named once makes a later bare surname a person too.
         self._surnames = {
             key: key.rsplit(" ", 1)[1]
@@ -175,6 +200,10 @@ class PlaceFinder:
         if not self.home_country:
             return {}
         return foreign_names(self.gazetteer, self.home_country)
+
+    def _place_then_head(self, key: str) -> bool:
+        head, _, last = key.rpartition(" ")
+        return bool(head) and last in ARMED_GROUP_HEADS and head in self.gazetteer.index
 
     @cached_property
     def _foreign_countries(self) -> frozenset[str]:

@@ -734,3 +734,8 @@ def test_trigger_scan_on_lowered_text_matches_case_insensitive_scan() -> None:
         (h.family, h.start, h.end) for h in lowered
     ]
     assert {h.family for h in lowered} >= {"capture", "withdraw"}
+
+
+def test_place_named_actor_is_not_a_target(ex: EventExtractor, gaz: Gazetteer) -> None:
+    found = _control(ex, "Misrata brigades captured the town of Abu Grein on Friday.")
+    assert _canon(gaz, {("capture", "GNA", "Abu Grein")}) == found
