@@ -61,6 +61,8 @@ EVENT_FIELDS: tuple[str, ...] = (
     "url",
 )
 
+# "retook X from the LNA": the actor after these lost the place ("by"/"to" name the winner).
+_LOSER_PREP = re.compile(r"\b(?:from|against|out\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _OBJECT_PREP = re.compile(r"\b(?:from|against|by|with|to|on|over|at|out\s+of)\s+(?:the\s+)?$", re.I)
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:they|their\s+forces|our\s+(?:\w+\s+)?forces|we|its\s+forces|his\s+forces|the\s+forces|"
@@ -430,7 +432,12 @@ class EventExtractor:
         )
         emitted: list[Event] = []
         # Only another verb of change ends a trigger's object; "stronghold" inside it does not.
-        verbs = [t for t in triggers if t.family in ("capture", "withdraw", "lost")]
+        verbs = [
+            t
+            for t in triggers
+            if t.family in ("capture", "withdraw", "lost", "offensive", "strike")
+            or (t.family == "contested" and t.frame == "active")
+        ]
         for trig in triggers:
             nxt = next((v.start for v in verbs if v.start > trig.start), len(sentence))
             for kind, side, places, confidence in self._read_trigger(
@@ -600,10 +607,10 @@ class EventExtractor:
             if family == "withdraw":
                 side = agent
             else:
-                side = agent or (
-                    self._subject(sentence, acts, trig, clause_start, ctx)
-                    if family == "contested"
-                    else ctx.subject
+                # No agent: the side that reports it ("The LNA said Sabha had been liberated")
+                # or, failing that, the actor of the previous sentence.
+                side = (
+                    agent or self._subject(sentence, acts, trig, clause_start, ctx) or ctx.subject
                 )
             conf = 0.9 if agent else 0.6
             if places and side:
@@ -631,7 +638,7 @@ class EventExtractor:
         losers = [
             a.side
             for s, _, a in acts
-            if (trig.end <= s < scope_end and a.side and _OBJECT_PREP.search(sentence[:s]))
+            if (trig.end <= s < scope_end and a.side and _LOSER_PREP.search(sentence[:s]))
             or (
                 trig.end <= s < scope_end
                 and a.side
@@ -665,12 +672,22 @@ class EventExtractor:
             return
         if frame == "nominal":
             places = self._after(sentence, rel, trig.end, min(scope_end, trig.end + 60))
-            if places and subject:
-                yield "capture", subject, places[:1], 0.7
+            # "the capture of X by Y", "the fall of X to Y": the winner follows the place.
+            winner = self._agent(sentence, acts, trig.end, scope_end) or self._to_actor(
+                sentence, acts, trig.end, scope_end
+            )
+            side = winner or subject
+            if places and side:
+                yield "capture", side, places[:1], 0.7
             return
 
         places = self._after(
-            sentence, rel, trig.end, scope_end, allow_destination=family == "contested"
+            sentence,
+            rel,
+            trig.end,
+            scope_end,
+            allow_destination=family == "contested",
+            territorial=family in ("capture", "lost", "control_claim"),
         )
         if not places and re.search(r"\b(?:which|that)\s*$", sentence[:clause_start], re.I):
             # "Gharyan, which the LNA captured in April": the object is the antecedent.
@@ -678,6 +695,9 @@ class EventExtractor:
         if subject is None and family == "contested":
             # "Clashes erupted in X as the LNA pushed on": fighting names its side anywhere.
             subject = next((a.side for _, _, a in acts if a.side), None)
+        if subject is None and sentence[trig.start : trig.end].lower().startswith("hand"):
+            # "Local elders handed X to the LNA": the receiver is the only side named.
+            subject = self._to_actor(sentence, acts, trig.end, scope_end)
         if not places or subject is None:
             return
         conf = 0.85 if self._explicit_subject(acts, trig, clause_start) else 0.65
@@ -714,12 +734,15 @@ class EventExtractor:
         end: int,
         *,
         allow_destination: bool = False,
+        territorial: bool = False,
     ) -> list[Mention]:
         out = []
         for s, e, m in rel:
             if not (start <= s and e <= end):
                 continue
             lead = sentence[start:s]
+            if territorial and _non_territorial_object(lead):
+                continue  # "took 20 prisoners in Tarhuna" takes no town
             if not allow_destination and P.DESTINATION.search(lead):
                 break  # from here on the places are destinations or landmarks
             if P.DESTINATION.search(sentence[max(start, s - 40) : s]) and not allow_destination:
@@ -768,7 +791,8 @@ class EventExtractor:
                 and a.side
                 and (
                     any_position
-                    or re.search(r"\bby\s+(?:the\s+)?(?:\w+\s+){0,2}$", sentence[start:s])
+                    # "by forces allied to the Tripoli government": a few words may intervene.
+                    or re.search(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$", sentence[start:s])
                 )
             ):
                 return a.side
@@ -894,6 +918,33 @@ class EventExtractor:
         if ctx.last_day is not None and trig.family in ("contested",):
             return ctx.last_day
         return FuzzyDate(date(published.year, published.month, 1), "month")
+
+
+# Objects that are ground: "took control of X", "captured positions in X", "lost footholds in X".
+_TERRITORIAL = frozenset(
+    "town towns city cities village villages base bases airbase airbases airport airports port "
+    "ports terminal terminals field fields oilfield oilfields district districts area areas "
+    "region regions position positions control neighbourhood neighbourhoods neighborhood "
+    "neighborhoods suburb suburbs outskirts crossing crossings headquarters barracks camp camps "
+    "hill hills road roads highway junction bridge stronghold strongholds part parts most all "
+    "much whole rest centre center outpost outposts checkpoint checkpoints ground territory "
+    "foothold footholds bastion coast coastline oasis locations sites facilities compound "
+    "airfield airstrip sector sectors front frontline streets quarter quarters".split()
+)
+_LOCATIVE_LEAD = re.compile(
+    r"^(?P<obj>.*?)\b(?:in|at|inside|near|on|around)\s+(?:the\s+)?(?-i:[a-z][\w'’-]*\s+){0,3}$",
+    re.I | re.S,
+)
+
+
+def _non_territorial_object(lead: str) -> bool:
+    """True when the words between a verb and a place are an object that is not ground,
+    followed by a locative: "seized a weapons cache in", "held a meeting in"."""
+    m = _LOCATIVE_LEAD.match(lead)
+    if m is None:
+        return False
+    words = re.findall(r"[a-z]+", m["obj"].lower())
+    return bool(words) and not _TERRITORIAL.intersection(words)
 
 
 def _past(expr: TimeExpression, published: date) -> FuzzyDate:

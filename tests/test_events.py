@@ -739,3 +739,46 @@ def test_trigger_scan_on_lowered_text_matches_case_insensitive_scan() -> None:
 def test_place_named_actor_is_not_a_target(ex: EventExtractor, gaz: Gazetteer) -> None:
     found = _control(ex, "Misrata brigades captured the town of Abu Grein on Friday.")
     assert _canon(gaz, {("capture", "GNA", "Abu Grein")}) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A second verb of another kind ends the first one's object.
+        (
+            "Haftar's forces overran Mizda on Monday and moved into the outskirts of Gharyan.",
+            {("capture", "LNA", "Mizda"), ("contested", "LNA", "Gharyan")},
+        ),
+        # The winner named after the place.
+        (
+            "Officials hailed the recapture of Sabratha by GNA troops.",
+            {("capture", "GNA", "Sabratha")},
+        ),
+        ("The fall of Brega to the LNA shocked Tripoli.", {("capture", "LNA", "Brega")}),
+        # A passive inside reported speech takes the reporting side.
+        (
+            "The LNA said on Monday that Ubari had been fully liberated.",
+            {("capture", "LNA", "Ubari")},
+        ),
+        (
+            "Zawiya was retaken by fighters loyal to the Tripoli government.",
+            {("capture", "GNA", "Zawiya")},
+        ),
+    ],
+)
+def test_red_team_frames(
+    ex: EventExtractor, gaz: Gazetteer, text: str, expected: set[Triple]
+) -> None:
+    assert _control(ex, text) == _canon(gaz, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GNA fighters took dozens of prisoners in Sabratha.",
+        "The LNA seized a large arms depot in Ajdabiya.",
+        "Haftar held a meeting with tribal elders in Benghazi.",
+    ],
+)
+def test_objects_that_are_not_ground_change_nothing(ex: EventExtractor, text: str) -> None:
+    assert _control(ex, text) == set()
