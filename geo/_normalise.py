@@ -81,6 +81,13 @@ def _token_units(token: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """
     # The possessive 's is not part of a name: "Tripoli's" must match "Tripoli".
     skip = {i for m in _POSSESSIVE.finditer(token) for i in range(m.start(), m.end())}
+    # "U.N.-backed" is "UN-backed": the dots of an acronym are no punctuation.
+    skip |= {
+        m.start() + k
+        for m in _ACRONYM_DOTS.finditer(token)
+        for k, ch in enumerate(m.group())
+        if ch == "."
+    }
     chars: list[str] = []
     src: list[int] = []
     for i, ch in enumerate(token):
@@ -121,6 +128,7 @@ def _token_units(token: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
 
 
 _TOKEN = re.compile(r"\S+")
+_ACRONYM_DOTS = re.compile(r"(?<![^\W\d_])(?:[A-Za-z]\.){2,}")
 _LINE = re.compile(r"[^\n]+")
 
 

@@ -141,6 +141,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:on\s+\w+\s+)?(?:in|inside|around|for|over|near|"
         r"at|on\s+the\s+outskirts\s+of|on\s+the\s+edges?\s+of|outside)|"
         r"clash(?:ed|es)?\s+with\s+(?:[\w'’-]+\s+){1,4}(?:in|around|near|at|for|outside)|"
+        r"(?:fighting|clashes|battles)\s+between\s+(?:[\w'’.-]+\s+){1,8}?"
+        r"(?:(?:continued|raged|erupted|resumed|intensified)\s+)?(?:in|around|near|at|for|inside)|"
         r"advanc(?:ed|es|ing)\s+(?:into|on|in)|push(?:ed|es|ing)?\s+into|mov(?:ed|es|ing)\s+into|"
         r"entered|enter(?:s|ing)?|storm(?:ed|s|ing)?|besieg(?:ed|es|ing|e)|lay\s+siege\s+to|"
         r"laid\s+siege\s+to|encircl(?:ed|es|ing|e)|surround(?:ed|s|ing)?|assault(?:ed|s|ing)?(?:\s+on)?|"
@@ -185,7 +187,9 @@ INTENT = re.compile(
     r"|\b(?:aims?|aimed|aiming|vow(?:s|ed)?|plan(?:s|ned)?|intends?|intended|seek(?:s|ing)?|"
     r"sought|attempt(?:s|ed)?|tr(?:y|ies|ied|ying)|would|will|could|might|shall|ready|poised|"
     r"order(?:s|ed)?|bid|threaten(?:s|ed)?|effort|call(?:s|ed)?\s+for|want(?:s|ed)?|hop(?:es|ed)|"
-    r"prepar(?:e|es|ed|ing)|abortive|failed|fail(?:s)?|unable|expected|going|about)\b"
+    r"prepar(?:e|es|ed|ing)|abortive|failed|fail(?:s)?|unable|expected|going|about|"
+    # Conditions and doubts: "if GNA forces attacked Sirte", "unclear whether the LNA took X".
+    r"if|unless|whether)\b"
     r"(?:\s+\w+){0,3}\s*)$",
     re.IGNORECASE,
 )

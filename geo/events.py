@@ -70,13 +70,21 @@ _PRONOUN_SUBJECT = re.compile(
     re.I,
 )
 # Case-sensitive on purpose: "the capital Tripoli" names the city, "the capital that" does not.
-_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country['’]?s\s+)?capital\b(?!\s*,?\s*[A-Z])")
+_CAPITAL = re.compile(r"\b[Tt]he\s+(?:country['’]?s\s+)?capital\b(?!\s*,?\s*[A-Z]|['’]s)")
 _AIRPORT = re.compile(
-    r"\b(?:its|the\s+city'?s|the\s+capital'?s)\s+(?:main\s+|international\s+)?airport\b", re.I
+    r"\b(?:its|the\s+city['’]?s|the\s+capital['’]?s)\s+(?:main\s+|international\s+|old\s+)?"
+    r"airport\b",
+    re.I,
 )
 # "the city" / "the town" after a verb refers back to the last town named.
 _ANAPHOR = re.compile(
     r"(?<=[a-z] )(?:the|this)\s+(?:city|town)\b(?!\s+(?:of|council|centre|center))"
+)
+# After a town's name: "'s airport" (a site of the town) or "'s " before another name.
+_POSSESSIVE_SITE = re.compile(
+    r"['’]s\s+(?:(?P<site>(?:main\s+|international\s+|old\s+|military\s+|civilian\s+)?"
+    r"(?:airport|air\s*base|airbase|airfield))\b)?",
+    re.I,
 )
 _CITY_KINDS = frozenset({"capital", "city", "town"})
 # A claim the other side rejects: the place is contested, not taken.
@@ -317,7 +325,10 @@ class EventExtractor:
                         _synthetic(text, s_start + m.start(), s_start + m.end(), self._capital)
                     )
         for m in _AIRPORT.finditer(sentence):
-            city = self._city_before(s_start + m.start(), mentions + out, ctx)
+            if "capital" in m.group().lower():
+                city = self._capital
+            else:
+                city = self._city_before(s_start + m.start(), mentions + out, ctx)
             airport = self._airport_of(city) if city else None
             if airport is not None and free(m.start(), m.end()):
                 out.append(_synthetic(text, s_start + m.start(), s_start + m.end(), airport, 0.7))
@@ -332,6 +343,28 @@ class EventExtractor:
             city = self._city_before(s_start + m.start(), mentions + out, ctx)
             if city is not None and free(m.start(), m.end()):
                 out.append(_synthetic(text, s_start + m.start(), s_start + m.end(), city, 0.6))
+        return out
+
+    def _possessive_sites(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """ "Misrata's airport" is the airport; "Sirte's Ghardabiya airbase" is the airbase."""
+        out: list[Mention] = []
+        starts = {m.start for m in mentions}
+        for m in mentions:
+            tail = text[m.end : m.end + 40]
+            poss = _POSSESSIVE_SITE.match(tail)
+            if poss is None:
+                out.append(m)
+                continue
+            if poss["site"] is None:
+                if m.end + poss.end() in starts:
+                    continue  # the named site after "'s" carries the event
+                out.append(m)
+                continue
+            airport = self._airport_of(m.place) if m.place.kind in _CITY_KINDS else None
+            if airport is None:
+                out.append(m)
+            else:
+                out.append(_synthetic(text, m.start, m.end + poss.end(), airport, 0.75))
         return out
 
     def _city_before(self, pos: int, mentions: list[Mention], ctx: _Context) -> Place | None:
@@ -384,7 +417,13 @@ class EventExtractor:
         if hits is None:
             hits = self._trigger_hits(sentence)
         # Overlapping triggers: the longest wins ("were driven out" over "driven").
-        return longest_first(hits, lambda h: (h.start, h.end), len(sentence))
+        chosen = longest_first(hits, lambda h: (h.start, h.end), len(sentence))
+        # "Islamist-held pocket": an adjective, not a claim by the sentence's subject.
+        return [
+            h
+            for h in chosen
+            if not (h.family == "control_claim" and h.start > 0 and sentence[h.start - 1] == "-")
+        ]
 
     def _sentence_events(
         self,
@@ -398,6 +437,7 @@ class EventExtractor:
     ) -> Iterator[Event]:
         text = doc.text
         sentence = text[s_start:s_end]
+        mentions = self._possessive_sites(text, mentions)
         mentions = sorted(
             mentions + self._generic_places(text, s_start, s_end, mentions, ctx),
             key=lambda m: m.start,
@@ -623,8 +663,8 @@ class EventExtractor:
             return
         if frame == "stronghold":
             if control_in_sentence or re.search(
-                r"\b(?:last|former|final)\s+$",
-                sentence[max(0, trig.start - 12) : trig.start],
+                r"\b(?:last|former|final)\s+(?:[\w'’-]+\s+){0,2}$",
+                sentence[max(0, trig.start - 40) : trig.start],
                 re.I,
             ):
                 return
@@ -635,6 +675,14 @@ class EventExtractor:
             return
 
         subject = self._subject(sentence, acts, trig, clause_start, ctx)
+        if family == "withdraw" and re.fullmatch(
+            r"withdrawal|retreat|pull-?out", sentence[trig.start : trig.end], re.I
+        ):
+            # "the withdrawal of Haftar's forces from X": the noun's own actor withdraws.
+            of = re.match(r"\s+of\s+(?:the\s+)?", sentence[trig.end :])
+            if of is not None:
+                own = [a.side for s, _, a in acts if s == trig.end + of.end() and a.side]
+                subject = own[0] if own else subject
         losers = [
             a.side
             for s, _, a in acts
@@ -661,7 +709,11 @@ class EventExtractor:
             places = self._after(sentence, rel, m.end(), scope_end)
             enemy = self._agent(sentence, acts, trig.end, m.start(), any_position=True)
             if enemy is None:
-                return  # "pushed out of X" with nobody pushed: a passive headline, not a capture
+                # "Dignity forces drove Shura Council fighters out of X": an enemy that is no
+                # side still loses X to the subject; with no subject it is a headline's passive.
+                if self._explicit_subject(acts, trig, clause_start) and subject and places:
+                    yield "capture", subject, places, 0.7
+                return
             side = self.sides.opponent(enemy)
             explicit = self._explicit_subject(acts, trig, clause_start)
             if subject not in (None, enemy) and (explicit or side is None):

@@ -782,3 +782,49 @@ def test_red_team_frames(
 )
 def test_objects_that_are_not_ground_change_nothing(ex: EventExtractor, text: str) -> None:
     assert _control(ex, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The GNA retook Misurata's airport.", {("capture", "GNA", "Misrata")}),
+        (
+            "Clashes between the LNA and GNA troops in Ain Zara left 12 dead.",
+            {("contested", "LNA", "Ain Zara")},
+        ),
+        (
+            "Dignity forces drove Shura Council fighters out of Ajdabiya.",
+            {("capture", "LNA", "Ajdabiya")},
+        ),
+        (
+            "Libya's U.N.-supported government said its forces retook Gharyan.",
+            {("capture", "GNA", "Gharyan")},
+        ),
+        (
+            "Tripoli was calm after the withdrawal of Haftar's forces from Ain Zara.",
+            {("withdraw", "LNA", "Ain Zara")},
+        ),
+    ],
+)
+def test_red_team_phrasings(
+    ex: EventExtractor, gaz: Gazetteer, text: str, expected: set[Triple]
+) -> None:
+    got = _control(ex, text)
+    want = _canon(gaz, expected)
+    if "airport" in text:
+        # "Misurata's airport" is the airport near the town, not the town itself.
+        assert got and {k for k, _, _ in got} == {"capture"} and not want & got
+    else:
+        assert want <= got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cairo warned it would act if GNA forces attacked Sirte.",
+        "It was unclear whether the LNA had captured Brega.",
+        "Shelling hit an LNA-held district of Tripoli.",
+    ],
+)
+def test_conditions_doubts_and_adjectives_change_nothing(ex: EventExtractor, text: str) -> None:
+    assert _control(ex, text) == set()
