@@ -386,6 +386,7 @@ _HINT_RE = re.compile(
     r"[0-9]|(?i:day|week|month|year|night|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|recent|earlier|later|ago|past|tonight|morning|afternoon|evening|previous|preceding)"
 )
+_YEAR_AFTER_RE = re.compile(r",?\s{1,4}(?:of\s{1,4})?(?P<which>(?i:last|this))\s{1,4}(?i:year)\b")
 _VAGUE_RE = re.compile(rf"(?<!\w)(?i:recently|earlier|in{_S}the{_S}past)(?!\w)")
 
 # Words before a weekday that make it a plan rather than a report ("talks will resume on Monday").
@@ -480,6 +481,10 @@ def _bare_month(m: re.Match[str], ctx: _Context) -> _Found | None:
     # "last June" written in June means a year ago, not this month.
     if (m["prep"] or "").lower() == "last" and month == ctx.published.month:
         year -= 1
+    # "in April last year" / "in April this year" name the year after the month.
+    which = _YEAR_AFTER_RE.match(ctx.text, m.end())
+    if which is not None:
+        year = ctx.published.year - (1 if which["which"].lower() == "last" else 0)
     return "month", FuzzyDate(date(year, month, 1), "month")
 
 

@@ -761,8 +761,17 @@ class EventExtractor:
             yield "capture", receiver or subject, places, conf
         elif family == "withdraw":
             receiver = self._to_actor(sentence, acts, trig.end, scope_end)
+            expelled = re.search(
+                r"\b(?:driven|pushed|forced|expelled|ousted|routed|kicked)\b",
+                sentence[trig.start : trig.end],
+                re.I,
+            ) and re.search(r"\bby\b", sentence[trig.end : scope_end + 40], re.I)
             if receiver and receiver != subject:
                 yield "capture", receiver, places, conf
+            elif expelled and self.sides.opponent(subject):
+                # "were driven out of X by their rivals": the rival side takes X.
+                by = self._agent(sentence, acts, trig.end, scope_end)
+                yield "capture", by or self.sides.opponent(subject) or subject, places, conf
             else:
                 yield "withdraw", subject, places, conf
         elif family == "lost":
@@ -967,7 +976,19 @@ class EventExtractor:
             return _past(min(pool, key=lambda t: abs(t.start - trig.start)), published)
         if P.PRESENT.search(sentence):
             return FuzzyDate(published, "day")
-        if ctx.last_day is not None and trig.family in ("contested",):
+        if (
+            ctx.last_day is not None
+            and (
+                trig.family == "contested"
+                # "…on Thursday. They then captured X": the story goes on the same day.
+                or re.match(
+                    r"\W*(?:they|it|the\s+troops|the\s+forces|its\s+forces|their\s+forces)\b"
+                    r"(?:\s+(?:then|also|later|soon))?\s*$",
+                    sentence[: trig.start],
+                    re.I,
+                )
+            )
+        ):
             return ctx.last_day
         return FuzzyDate(date(published.year, published.month, 1), "month")
 

@@ -828,3 +828,18 @@ def test_red_team_phrasings(
 )
 def test_conditions_doubts_and_adjectives_change_nothing(ex: EventExtractor, text: str) -> None:
     assert _control(ex, text) == set()
+
+
+def test_expelled_by_rivals_is_the_rivals_capture(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = "Haftar's men were driven out of Mizda by their rivals."
+    assert _control(ex, text) == _canon(gaz, {("capture", "GNA", "Mizda")})
+
+
+def test_month_with_last_year(ex: EventExtractor) -> None:
+    dates = _dates(ex, "The LNA overran Mizda in May last year.")
+    assert list(dates.values()) == [("2019-05", "month")]
+
+
+def test_pronoun_subject_continues_the_previous_day(ex: EventExtractor) -> None:
+    text = "LNA units advanced on Wednesday. They then seized Mizda."
+    assert list(_dates(ex, text).values()) == [("2020-06-03", "day")]
