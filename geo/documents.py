@@ -54,7 +54,7 @@ _FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_CUE = re.compile(
-    r"(?:from|as of|effective|starting|until|begin|beginning|take effect|on)\s*$",
+    r"(?:from|as of|effective|starting|until|begin|beginning|take effect)\s*$",
     re.IGNORECASE,
 )
 
@@ -148,7 +148,13 @@ def infer_published(text: str) -> tuple[date | None, str]:
         except ValueError:
             continue
     full_dates = list(_FULL_DATE.finditer(text))
-    weekdays = [m.group(1).lower() for m in _WEEKDAY_MENTION.finditer(text)]
+    # A weekday that belongs to an explicit date ("on Friday, June 5") is not a writing day.
+    in_dates = [(m.start(), m.end()) for m in full_dates]
+    weekdays = [
+        m.group(1).lower()
+        for m in _WEEKDAY_MENTION.finditer(text)
+        if not any(s <= m.start(1) < e for s, e in in_dates)
+    ]
     if not full_dates or not weekdays:
         return None, "unknown"
     # The most frequent weekday of the reporting ("on Saturday") is the writing day.

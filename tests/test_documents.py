@@ -258,11 +258,6 @@ def test_dateline_with_same_weekday() -> None:
     assert infer_published(text)[0] == date(2020, 6, 6)
 
 
-@pytest.mark.xfail(
-    reason="infer_published counts the weekday inside the explicit date ('on Friday, June 5') "
-    "as a reporting weekday and reads 'on' before a past date as a future cue",
-    strict=True,
-)
 def test_past_date_introduced_by_on() -> None:
     text = (
         "GNA forces seized Tarhuna on Friday, June 5, 2020. "
