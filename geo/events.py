@@ -72,7 +72,7 @@ _PRONOUN_SUBJECT = re.compile(
 # Case-sensitive on purpose: "the capital Tripoli" names the city, "the capital that" does not.
 _CAPITAL = re.compile(r"\b[Tt]he\s+(?:country['’]?s\s+)?capital\b(?!\s*,?\s*[A-Z]|['’]s)")
 _AIRPORT = re.compile(
-    r"\b(?:its|the\s+city['’]?s|the\s+capital['’]?s)\s+(?:main\s+|international\s+|old\s+)?"
+    r"\b(?:its|the\s+city['’]?s|the\s+capital['’]?s)\s+(?:(?:main|international|old|former)\s+)*"
     r"airport\b",
     re.I,
 )
@@ -82,7 +82,7 @@ _ANAPHOR = re.compile(
 )
 # After a town's name: "'s airport" (a site of the town) or "'s " before another name.
 _POSSESSIVE_SITE = re.compile(
-    r"['’]s\s+(?:(?P<site>(?:main\s+|international\s+|old\s+|military\s+|civilian\s+)?"
+    r"['’]s\s+(?:(?P<site>(?:(?:main|international|old|former|military|civilian)\s+)*"
     r"(?:airport|air\s*base|airbase|airfield))\b)?",
     re.I,
 )
@@ -784,7 +784,12 @@ class EventExtractor:
         elif family == "contested":
             yield "contested", subject, places, conf * 0.9
         elif family == "control_claim":
-            yield "control_claim", subject, places, conf * 0.8
+            # "Both the LNA and the GNA claim control of X": rival claims, so X is contested.
+            claimants = {a.side for s, _, a in acts if clause_start <= s < trig.start and a.side}
+            if len(claimants) > 1 and re.search(r"\b(?:both|and)\b", sentence[: trig.start], re.I):
+                yield "contested", subject, places, conf * 0.8
+            else:
+                yield "control_claim", subject, places, conf * 0.8
 
     # -- frame helpers ---------------------------------------------------------------------------
     def _after(

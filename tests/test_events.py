@@ -843,3 +843,10 @@ def test_month_with_last_year(ex: EventExtractor) -> None:
 def test_pronoun_subject_continues_the_previous_day(ex: EventExtractor) -> None:
     text = "LNA units advanced on Wednesday. They then seized Mizda."
     assert list(_dates(ex, text).values()) == [("2020-06-03", "day")]
+
+
+def test_rival_claims_make_a_place_contested(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = "Both the LNA and the GNA claimed control of Misrata's old international airport."
+    events = [e for e in ex.extract(_doc(text)) if e.kind in CONTROL_KINDS]
+    assert [e.kind for e in events] == ["contested"]
+    assert gaz.get(events[0].place_id).kind in ("airport", "airbase")
