@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-__all__ = ["Occupancy", "leftmost_longest", "longest_first"]
+__all__ = ["Occupancy", "leftmost_longest", "longest_first", "select"]
 
 T = TypeVar("T")
 
@@ -26,12 +26,16 @@ class Occupancy:
         self._taken[start:end] = b"\x01" * (end - start)
 
 
-def longest_first(items: Iterable[T], span: Callable[[T], tuple[int, int]], length: int) -> list[T]:
-    """The items whose spans do not overlap, longer spans winning, in text order."""
-    ranked = sorted(items, key=lambda it: (span(it)[0] - span(it)[1], span(it)[0]))
+def select(
+    items: Iterable[T],
+    span: Callable[[T], tuple[int, int]],
+    length: int,
+    rank: Callable[[T], Any],
+) -> list[T]:
+    """The items whose spans do not overlap, best ``rank`` (smallest) first, in text order."""
     occupied = Occupancy(length)
     chosen = []
-    for it in ranked:
+    for it in sorted(items, key=rank):
         start, end = span(it)
         if occupied.free(start, end):
             occupied.take(start, end)
@@ -40,16 +44,13 @@ def longest_first(items: Iterable[T], span: Callable[[T], tuple[int, int]], leng
     return chosen
 
 
+def longest_first(items: Iterable[T], span: Callable[[T], tuple[int, int]], length: int) -> list[T]:
+    """The items whose spans do not overlap, longer spans winning, in text order."""
+    return select(items, span, length, lambda it: (span(it)[0] - span(it)[1], span(it)[0]))
+
+
 def leftmost_longest(
     items: Iterable[T], span: Callable[[T], tuple[int, int]], length: int
 ) -> list[T]:
     """The items whose spans do not overlap, the earliest start winning, then the longer."""
-    ranked = sorted(items, key=lambda it: (span(it)[0], span(it)[0] - span(it)[1]))
-    occupied = Occupancy(length)
-    chosen = []
-    for it in ranked:
-        start, end = span(it)
-        if occupied.free(start, end):
-            occupied.take(start, end)
-            chosen.append(it)
-    return chosen
+    return select(items, span, length, lambda it: (span(it)[0], span(it)[0] - span(it)[1]))

@@ -25,6 +25,8 @@ from typing import Literal
 from dateutil import parser as _dateparser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from geo._spans import select
+
 __all__ = [
     "FuzzyDate",
     "Kind",
@@ -631,15 +633,12 @@ def find_time_expressions(
                 candidates.append(
                     TimeExpression(match.start(), match.end(), match.group(), fuzzy, kind)
                 )
-    candidates.sort(key=lambda e: (_RANK[e.date.precision], e.start - e.end, e.start))
-    taken = bytearray(len(text))
-    chosen: list[TimeExpression] = []
-    for expression in candidates:
-        if taken.find(1, expression.start, expression.end) == -1:
-            taken[expression.start : expression.end] = b"\x01" * (expression.end - expression.start)
-            chosen.append(expression)
-    chosen.sort(key=lambda e: e.start)
-    return chosen
+    return select(
+        candidates,
+        lambda e: (e.start, e.end),
+        len(text),
+        lambda e: (_RANK[e.date.precision], e.start - e.end, e.start),
+    )
 
 
 def resolve_date(text: str, published: date, *, anchor: date | None = None) -> FuzzyDate | None:
