@@ -63,7 +63,8 @@ bench: $(TEST_STAMP) vendor browser
 	$(BIN)/python -m bench
 
 gazetteer: $(STAMP)
-	$(BIN)/python scripts/build_gazetteer.py --geodata ../shared/geodata --out data/
+	$(BIN)/python scripts/build_gazetteer.py --geodata ../shared/geodata --out data/ \
+		--boundaries-out data/theatres/libya-2019/
 
 clean:
 	rm -rf $(VENV) vendor .mypy_cache .ruff_cache .pytest_cache

@@ -3,10 +3,10 @@
 Both are UTF-8 CSV files with a header row; blank rows and rows whose first cell starts with
 ``#`` are skipped, and every error names the file and line (:class:`~geo.exceptions.OverrideError`).
 
-* ``data/baseline.csv`` (``place_id,place_name,side,as_of,source_note``): who held each place on
-  ``as_of``; ``side`` is a side id or ``unknown``; one row per place.
-* ``data/overrides.csv`` (``action,place_id,side,kind,date,doc_id,note``): ``add`` inserts a
-  report that is fused like any other; ``reject`` drops every event matching the non-empty
+* a theatre's ``baseline.csv`` (``place_id,place_name,side,as_of,source_note``): who held
+  each place on ``as_of``; ``side`` is a side id or ``unknown``; one row per place.
+* a theatre's ``overrides.csv`` (``action,place_id,side,kind,date,doc_id,note``): ``add``
+  inserts a report that is fused like any other; ``reject`` drops every event matching the non-empty
   fields; ``set`` forces the controller (a side id, ``contested`` or ``unknown``) from ``date``
   on. Every row needs a note. A missing packaged file means no overrides.
 
@@ -25,8 +25,9 @@ from pathlib import Path
 from geo.dates import FuzzyDate
 from geo.events import ACTIVITY_KINDS, CONTROL_KINDS, Event
 from geo.exceptions import OverrideError
-from geo.gazetteer import Gazetteer, data_path
+from geo.gazetteer import Gazetteer
 from geo.sides import Sides
+from geo.theatre import load_theatre
 
 __all__ = [
     "CONTESTED",
@@ -44,7 +45,7 @@ UNKNOWN = "unknown"
 
 @dataclass(frozen=True, slots=True)
 class BaselineEntry:
-    """Who held a place at a start date (a row of ``data/baseline.csv``)."""
+    """Who held a place at a start date (a row of a theatre's ``baseline.csv``)."""
 
     place_id: str
     place_name: str
@@ -58,7 +59,7 @@ class BaselineEntry:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """An analyst's correction (a row of ``data/overrides.csv``).
+    """An analyst's correction (a row of a theatre's ``overrides.csv``).
 
     ``add`` inserts a report that is fused like any other; ``reject`` drops every event
     matching the non-empty fields; ``set`` forces the controller from ``date`` on.
@@ -122,7 +123,9 @@ def load_baseline(
     OverrideError
         On an unknown place id or side, a bad date or a repeated place, naming file:line.
     """
-    bpath = data_path("baseline.csv", path)
+    bpath = Path(path) if path is not None else load_theatre().baseline_path
+    if bpath is None:
+        return []
     out: dict[str, BaselineEntry] = {}
     for where, row in _rows(bpath, ("place_id", "side", "as_of")):
         pid, side = row["place_id"], row["side"]
@@ -153,8 +156,8 @@ def load_overrides(
     OverrideError
         On a bad action, place, side, kind or date, or a missing note, naming file:line.
     """
-    opath = data_path("overrides.csv", path)
-    if path is None and not opath.exists():
+    opath = Path(path) if path is not None else load_theatre().overrides_path
+    if opath is None or (path is None and not opath.exists()):
         return []
     out: list[Override] = []
     for where, row in _rows(opath, ("action", "place_id", "side", "kind", "date", "note")):

@@ -129,7 +129,7 @@ class ControlHistory:
     max_distance_km
         Zones reach at most this far from a place with known control.
     land
-        The land to clip zones to, (lon, lat); the packaged ``libya_land.geojson`` by default.
+        The land to clip zones to, (lon, lat); the default theatre's land file by default.
     """
 
     def __init__(

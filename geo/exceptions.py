@@ -16,6 +16,7 @@ __all__ = [
     "OverrideError",
     "SidesError",
     "StoreError",
+    "TheatreError",
     "VendorError",
 ]
 
@@ -49,6 +50,10 @@ class GazetteerError(DataFileError):
 
 class SidesError(DataFileError):
     """The sides file is missing or malformed."""
+
+
+class TheatreError(DataFileError):
+    """A theatre cannot be found, or its ``theatre.toml`` is malformed or names a missing file."""
 
 
 class OverrideError(DataFileError):

@@ -54,8 +54,8 @@ from geo._render_layers import (
     default_range,
     simplified_geojson,
 )
-from geo.gazetteer import data_path
 from geo.sides import Sides
+from geo.theatre import Theatre, load_theatre
 
 __all__ = [
     "DEFAULT_TITLE",
@@ -71,13 +71,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_TITLE = "Who controls what"
-
-ATTRIBUTION = (
-    '<a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0), '
-    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors, '
-    '<a href="https://ourairports.com/">OurAirports</a>, '
-    '<a href="https://www.naturalearthdata.com/">Natural Earth</a>/geoBoundaries'
-)
 
 # (pane, z-index, takes pointer events): zones under the front line under places under events.
 _PANES = (
@@ -161,6 +154,7 @@ def build_map(
     title: str = DEFAULT_TITLE,
     offline: bool = False,
     vendor_dir: Path | str | None = None,
+    theatre: Theatre | None = None,
 ) -> folium.Map:
     """Assemble the folium map of precomputed layers (see :func:`render_map`).
 
@@ -169,6 +163,7 @@ def build_map(
     VendorError
         With ``offline=True`` when the vendored libraries are not installed.
     """
+    theatre = theatre or load_theatre()
     fmap = folium.Map(
         location=None,
         tiles=None,
@@ -202,8 +197,8 @@ def build_map(
     a, b = (safe_colour(sides.colour(s)) for s in [*sides.ids, "", ""][:2])
     figure.html.add_child(Element(hatch_defs(a, b)), name="fl_defs")
 
-    if offline:
-        land = json.loads(data_path("libya_land.geojson").read_text(encoding="utf-8"))
+    if offline and theatre.land_path is not None:
+        land = json.loads(theatre.land_path.read_text(encoding="utf-8"))
         folium.GeoJson(
             simplified_geojson(land),
             name="Land",
@@ -216,18 +211,19 @@ def build_map(
                 "weight": 1.2,
             },
         ).add_to(fmap)
-    adm1 = json.loads(data_path("libya_adm1.geojson").read_text(encoding="utf-8"))
-    folium.GeoJson(
-        simplified_geojson(adm1),
-        name="District boundaries",
-        interactive=False,
-        style_function=lambda _: {
-            "fill": False,
-            "color": "#9c9c9c",
-            "weight": 0.8,
-            "dashArray": "3 3",
-        },
-    ).add_to(fmap)
+    if theatre.boundary_path is not None:
+        adm1 = json.loads(theatre.boundary_path.read_text(encoding="utf-8"))
+        folium.GeoJson(
+            simplified_geojson(adm1),
+            name="District boundaries",
+            interactive=False,
+            style_function=lambda _: {
+                "fill": False,
+                "color": "#9c9c9c",
+                "weight": 0.8,
+                "dashArray": "3 3",
+            },
+        ).add_to(fmap)
     for pane, z, events in _PANES:
         CustomPane(pane, z_index=z, pointer_events=events).add_to(fmap)
 
@@ -284,7 +280,7 @@ def build_map(
         title_html=_title_html(title, layers),
         legend_html=_legend_html(sides, layers),
         labels=labels,
-        attribution=ATTRIBUTION,
+        attribution=theatre.attribution_html,
     ).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     (south, west), (north, east) = sides.theatre.bounds
@@ -304,9 +300,10 @@ def render_map(
     end: date | None = None,
     title: str = DEFAULT_TITLE,
     offline: bool = False,
-    out_path: Path | str = "maps/libya.html",
+    out_path: Path | str | None = None,
     vendor_dir: Path | str | None = None,
     event_days: int = 7,
+    theatre: Theatre | None = None,
 ) -> Path:
     """Write the interactive map of a control history to one HTML page.
 
@@ -323,11 +320,14 @@ def render_map(
     offline
         Write one self-contained file: libraries inlined, no tiles, no network request.
     out_path
-        Where to write the page (parent folders are created).
+        Where to write the page (parent folders are created); by default
+        ``maps/<default_map>.html`` of the theatre.
     vendor_dir
         The ``node_modules`` folder of ``make vendor`` (found automatically by default).
     event_days
         How long an event marker stays on the map after its date.
+    theatre
+        The land, boundaries and attribution to draw (the default theatre by default).
 
     Returns
     -------
@@ -345,7 +345,11 @@ def render_map(
     start = start or lo
     end = end or max(hi, start)
     layers = build_layers(history, sides, start=start, end=end, event_days=event_days)
-    fmap = build_map(layers, sides, title=title, offline=offline, vendor_dir=vendor_dir)
+    theatre = theatre or load_theatre()
+    out_path = out_path or Path("maps") / f"{theatre.default_map}.html"
+    fmap = build_map(
+        layers, sides, title=title, offline=offline, vendor_dir=vendor_dir, theatre=theatre
+    )
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     html = fmap.get_root().render()

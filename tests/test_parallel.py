@@ -103,7 +103,10 @@ def test_explicit_data_paths_give_the_same_events(
 ) -> None:
     data = ROOT / "data"
     got = extract_parallel(
-        docs, jobs=2, gazetteer_path=data / "gazetteer.csv", sides_path=str(data / "sides.toml")
+        docs,
+        jobs=2,
+        gazetteer_path=data / "gazetteer.csv",
+        sides_path=str(data / "theatres" / "libya-2019" / "sides.toml"),
     )
     assert list(got) == serial
 

@@ -21,8 +21,9 @@ def _actors(sides: Sides, text: str, when: date | None = None) -> list[tuple[str
 
 
 def test_packaged_sides(sides: Sides) -> None:
-    assert sides.ids[:2] == ("GNA", "LNA")
-    assert "ISIS" in sides.ids
+    assert sides.ids == ("GNA", "LNA")
+    assert "ISIS" not in sides.ids and sides.is_third_party("ISIS")
+    assert sides.government == "GNA"
     assert sides.theatre.country == "LY"
     (south, west), (north, east) = sides.theatre.bounds
     assert south < 32.9 < north and west < 13.2 < east  # Tripoli is on the map
@@ -220,3 +221,41 @@ def test_small_custom_file(tmp_path: Path) -> None:
         ("Omar Red", "RED"),
         ("Blue Front", "BLUE"),
     ]
+
+
+def test_declared_opponents_and_third_parties(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[side]]\nid='RED'\ncolour='#f00'\nopponents=['BLUE', 'GREEN']\n"
+        "[[side]]\nid='BLUE'\ncolour='#00f'\n"
+        "[[side]]\nid='GREEN'\ncolour='#0f0'\nopponents=['RED']\n"
+        "[[third_party]]\nid='GREY'\ncolour='#999'\naliases=['Grey Legion']\n",
+        encoding="utf-8",
+    )
+    s = Sides.load(path)
+    assert s.ids == ("RED", "BLUE", "GREEN") and s.third_party_ids == ("GREY",)
+    assert s.opponents("RED") == ("BLUE", "GREEN")
+    assert s.opponent("RED") is None  # two declared rivals: none is *the* opponent
+    assert s.opponent("BLUE") == "RED"  # declared on one side, mutual
+    assert s.opponent("GREEN") == "RED"
+    assert s.opponents("GREY") == () and s.opponents("NOBODY") == ()
+    assert s.is_third_party("GREY") and not s.is_third_party("RED")
+    assert s.get("GREY").third_party and s.colour("GREY") == "#999"
+    assert _actors(s, "The Grey Legion withdrew.") == [("Grey Legion", "GREY")]
+    assert "Grey Legion" in s.masks
+    assert s.government == "RED"  # the first side unless declared
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[[side]]\nid='A'\ncolour='#f00'\nopponents=['Z']\n", "unknown opponent"),
+        ("[[side]]\nid='A'\ncolour='#f00'\n[[third_party]]\nid='A'\ncolour='#0f0'\n", "repeat"),
+        ("government='B'\n[[side]]\nid='A'\ncolour='#f00'\n", "not a side id"),
+    ],
+)
+def test_bad_side_declarations(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(SidesError, match=message):
+        Sides.load(path)

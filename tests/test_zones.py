@@ -16,8 +16,8 @@ from shapely.geometry import Point, box
 
 from geo._geodesy import distance_km
 from geo.control import ControlHistory
-from geo.gazetteer import data_path
 from geo.sides import Sides
+from geo.theatre import load_theatre
 
 
 def test_zones_are_clipped_voronoi_cells_and_front_is_the_bisector(sides: Sides) -> None:
@@ -84,7 +84,7 @@ def test_seed_front_reaches_the_coast_between_abu_grein_and_sirte_on_june_7(
     front = seeds.frontline(date(2020, 6, 7))
     assert front is not None
     tr = _metric()
-    land = gpd.read_file(data_path("libya_land.geojson")).to_crs("EPSG:4326").union_all()
+    land = gpd.read_file(load_theatre().land_path).to_crs("EPSG:4326").union_all()
     coast = shapely.transform(
         land.boundary, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1]))
     )

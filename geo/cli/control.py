@@ -44,12 +44,12 @@ def history_options(func: F) -> F:
         click.option(
             "--baseline",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Baseline CSV [default: packaged data/baseline.csv].",
+            help="Baseline CSV [default: the theatre's baseline.csv].",
         ),
         click.option(
             "--overrides",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Analyst overrides CSV [default: packaged data/overrides.csv].",
+            help="Analyst overrides CSV [default: the theatre's overrides.csv].",
         ),
         click.option(
             "--stale-days",
