@@ -226,27 +226,38 @@ def _decode(path: Path, data: bytes, on_error: ErrorHandler) -> str | None:
                 str(path),
                 line,
                 f"invalid UTF-8 byte 0x{data[exc.start]:02x}; decoded with replacement characters",
+                kept=True,
             )
         )
         # Nothing is lost: the rest of the article is still read.
         return data.decode("utf-8", errors="replace")
 
 
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    """The publication dates given on the command line: a fallback and a forced one."""
+
+    fallback: date | None = None
+    override: date | None = None
+
+
 def _make(
     doc_id: str,
     raw: str,
     meta: DocumentMeta,
-    published: date | None,
+    dates: _Dates,
     path: Path,
     line: int | None,
-    published_field: str = "",
 ) -> Document:
     text = normalise_text(raw)
     when: date | None
-    if published is not None:
-        when, how = published, "cli"
+    # The article's own metadata beats a blanket --published; only an override beats it.
+    if dates.override is not None:
+        when, how = dates.override, "cli"
     elif meta.published is not None:
-        when, how = meta.published, published_field or "metadata"
+        when, how = meta.published, "metadata"
+    elif dates.fallback is not None:
+        when, how = dates.fallback, "cli"
     else:
         when, how = infer_published(text)
     return Document(
@@ -265,7 +276,7 @@ def _make(
 def _read_jsonl(
     path: Path,
     content: str,
-    published: date | None,
+    published: _Dates,
     meta: dict[str, DocumentMeta],
     on_error: ErrorHandler,
 ) -> Iterator[Document]:
@@ -309,6 +320,7 @@ def load_documents(
     paths: Iterable[Path | str],
     *,
     published: date | None = None,
+    published_override: date | None = None,
     meta: dict[str, DocumentMeta] | None = None,
     on_error: ErrorHandler | None = None,
 ) -> Iterator[Document]:
@@ -319,7 +331,10 @@ def load_documents(
     paths
         ``.txt`` or ``.jsonl`` files, or directories searched recursively for both.
     published
-        Force this publication date on every document (``--published``).
+        The publication date of documents that carry none in their metadata (a jsonl
+        ``published`` field or ``meta``): ``--published``. It beats a date read from the text.
+    published_override
+        Force this publication date on every document (``--published-override``).
     meta
         Metadata by document id, e.g. from :func:`read_meta`.
     on_error
@@ -328,6 +343,7 @@ def load_documents(
     """
     handler: ErrorHandler = on_error or (lambda err: log.warning("%s", err))
     meta = meta or {}
+    dates = _Dates(published, published_override)
     for path in _iter_files((Path(p) for p in paths), handler):
         try:
             data = path.read_bytes()
@@ -341,7 +357,7 @@ def load_documents(
             handler(DocumentError(str(path), None, "empty file, skipped"))
             continue
         if path.suffix == ".jsonl":
-            yield from _read_jsonl(path, content, published, meta, handler)
+            yield from _read_jsonl(path, content, dates, meta, handler)
         else:
             doc_meta = meta.get(path.stem, DocumentMeta())
-            yield _make(path.stem, content, doc_meta, published, path, None)
+            yield _make(path.stem, content, doc_meta, dates, path, None)

@@ -13,6 +13,7 @@ __all__ = [
     "GazetteerError",
     "GeocoderError",
     "LocatedError",
+    "OutputError",
     "OverrideError",
     "SidesError",
     "StoreError",
@@ -37,7 +38,15 @@ class LocatedError(FrontlineError, ValueError):
 
 
 class DocumentError(LocatedError):
-    """A document (file or jsonl line) cannot be read."""
+    """A document (file or jsonl line) cannot be read, or was read with a repair.
+
+    ``kept`` is True when the document was still loaded (e.g. invalid UTF-8 replaced), False
+    when it was skipped.
+    """
+
+    def __init__(self, path: str, line: int | None, reason: str, *, kept: bool = False) -> None:
+        super().__init__(path, line, reason)
+        self.kept = kept
 
 
 class DataFileError(LocatedError):
@@ -62,6 +71,21 @@ class OverrideError(DataFileError):
 
 class StoreError(FrontlineError, RuntimeError):
     """The event store cannot be opened or written."""
+
+
+class OutputError(FrontlineError, OSError):
+    """An output file cannot be written (a full disk, no permission, or it is the store).
+
+    The message is ``path: reason``; ``filename`` is the output path, never a temporary one.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(reason)
+        self.filename = str(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.reason}"
 
 
 class GeocoderError(FrontlineError, RuntimeError):

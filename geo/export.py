@@ -3,7 +3,14 @@
 Every layer is first built as a GeoDataFrame in EPSG:4326 with (lon, lat) geometries. GeoJSON
 is written by :func:`to_geojson` as RFC 7946: (lon, lat) positions rounded to 6 decimals,
 polygon exteriors counter-clockwise and holes clockwise, no ``crs`` member. Time-varying
-features carry ``start`` and ``end`` properties: ISO dates, ``end`` exclusive, empty when open.
+features carry ``start`` and ``end`` properties: ISO dates, ``end`` exclusive, null when open.
+Dates are ISO strings or null in every format. Lists (a change's ``sources``, a state's
+``evidence``) are arrays in GeoJSON and JSON text in CSV and GeoPackage columns.
+
+Every file is written atomically (a temporary file beside the target, then renamed), and never
+over a frontline store. CSV cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return get a leading ``'`` (OWASP's rule against formula injection when the file is opened in a
+spreadsheet); numbers are written as they are.
 
 The changes CSV uses ACLED-compatible columns. Which capture sub-event type applies is keyed by
 whether the side is the recognised government, i.e. the FIRST side of the sides file (see
@@ -24,13 +31,16 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from geo._output import atomic_path, atomic_write_text
 from geo.control import ControlChange, ControlHistory
 from geo.dates import FuzzyDate
 from geo.events import ACTIVITY_KINDS, Event
+from geo.exceptions import OutputError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 
@@ -80,8 +90,8 @@ _ACLED_OTHER: Mapping[str, tuple[str, str]] = {
 _GEO_PRECISION = {"district": 2, "wadi": 2, "oil_field": 2, "region": 3}
 
 
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _frame(rows: list[dict[str, Any]], geoms: list[BaseGeometry]) -> gpd.GeoDataFrame:
@@ -92,9 +102,9 @@ def _overlaps(fd: FuzzyDate, start: date | None, end: date | None) -> bool:
     return (start is None or fd.last >= start) and (end is None or fd.first <= end)
 
 
-def _refs(refs: Iterable[Any]) -> str:
-    """Source references as a JSON list (a string, so every format can hold it)."""
-    return json.dumps([{k: _plain(getattr(r, k)) for k in r.__slots__} for r in refs])
+def _refs(refs: Iterable[Any]) -> list[dict[str, Any]]:
+    """Source references as plain dicts (an array in GeoJSON, JSON text in CSV and GPKG)."""
+    return [{k: _plain(getattr(r, k)) for k in r.__slots__} for r in refs]
 
 
 def event_layer(
@@ -275,6 +285,10 @@ def _round(coords: Any) -> Any:
 def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -402,21 +416,39 @@ def acled_rows(
     return rows
 
 
+# OWASP CSV injection: a spreadsheet runs a cell that begins with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """One CSV cell: lists and dicts as JSON text, formula-like text defused with ``'``."""
+    value = _plain(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    # RFC 4180 line ends: a cell holding a lone CR is then quoted, not a broken row.
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: _plain(r.get(k)) for k in columns} for r in rows)
+    writer.writerows({k: _csv_cell(r.get(k)) for k in columns} for r in rows)
     return buf.getvalue()
 
 
 def frame_csv(frame: gpd.GeoDataFrame) -> str:
-    """A layer as CSV: points as ``latitude``/``longitude`` columns, else WKT (lon lat)."""
-    props = [c for c in frame.columns if c != frame.geometry.name]
-    rows = []
+    """A layer as CSV: points as one ``latitude``/``longitude`` pair of columns, else WKT
+    (lon lat); list columns as JSON text."""
     points = bool(len(frame)) and all(
         g is not None and g.geom_type == "Point" for g in frame.geometry
     )
+    # One coordinate pair per file: the point's own lat/lon properties give way to it.
+    skip = {frame.geometry.name, *(("lat", "lon") if points else ())}
+    props = [c for c in frame.columns if c not in skip]
+    rows = []
     for record, geom in zip(frame[props].to_dict("records"), frame.geometry, strict=True):
         if points:
             record.update(latitude=geom.y, longitude=geom.x)
@@ -425,6 +457,29 @@ def frame_csv(frame: gpd.GeoDataFrame) -> str:
         rows.append(record)
     extra = ["latitude", "longitude"] if points else ["wkt"]
     return _csv_text(rows, [*props, *extra])
+
+
+def _gpkg_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and dicts as JSON text, the only way a GeoPackage column holds them."""
+    out = frame.copy()
+    for column in out.columns:
+        if (
+            column != out.geometry.name
+            and out[column].map(lambda v: isinstance(v, (list, dict))).any()
+        ):
+            out[column] = out[column].map(
+                lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None
+            )
+    return out
+
+
+def _write_gpkg(frame: gpd.GeoDataFrame, out: Path, what: str) -> None:
+    # Start from a copy of an existing GeoPackage: its other layers stay, this one is replaced.
+    with atomic_path(out, copy_existing=True) as tmp:
+        try:
+            _gpkg_ready(frame).to_file(tmp, layer=what, driver="GPKG", engine="pyogrio")
+        except (DataSourceError, DataLayerError) as exc:
+            raise OutputError(out, f"cannot write the GeoPackage ({exc})") from None
 
 
 def write(
@@ -438,17 +493,21 @@ def write(
     """Write a layer as ``geojson``, ``gpkg`` (needs ``out``; layer named ``what``) or ``csv``.
 
     ``acled`` rows, when given, replace the layer in CSV output. Returns the text instead of
-    writing it when ``out`` is None.
+    writing it when ``out`` is None. Files are written atomically; an existing GeoPackage keeps
+    its other layers.
 
     Raises
     ------
     ValueError
         On an unknown format, GeoPackage without ``out``, or GeoJSON failing RFC 7946.
+    OutputError
+        When ``out`` is a frontline store, or on an OS error (a full disk); the old file, if
+        any, is left as it was.
     """
     if fmt == "gpkg":
         if out is None:
             raise ValueError("GeoPackage output needs -o/--output")
-        frame.to_file(out, layer=what, driver="GPKG", engine="pyogrio")
+        _write_gpkg(frame, out, what)
         return None
     if fmt == "geojson":
         obj = to_geojson(frame)
@@ -462,5 +521,5 @@ def write(
         raise ValueError(f"unknown format {fmt!r}; choose geojson, gpkg or csv")
     if out is None:
         return text
-    out.write_text(text, encoding="utf-8")
+    atomic_write_text(out, text)
     return None

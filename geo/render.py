@@ -25,6 +25,7 @@ from branca.element import Element, Figure
 from folium.map import CustomPane
 from folium.plugins import Timeline, TimelineSlider
 
+from geo._output import atomic_write_text
 from geo._render_assets import (
     CDN_LEAFLET_CSS,
     CDN_LEAFLET_JS,
@@ -177,7 +178,7 @@ def build_map(
     )
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
-    figure.title = title
+    figure.title = esc(title)  # branca puts it into <title> unescaped
     timeline_js: list[tuple[str, str]] = []
     if offline:
         vend = load_vendored(vendor_dir)
@@ -340,6 +341,8 @@ def render_map(
         With ``offline=True`` when the vendored libraries are not installed.
     ValueError
         When ``end`` is before ``start``.
+    OutputError
+        When ``out_path`` is a frontline store or cannot be written; an old page stays intact.
     """
     lo, hi = default_range(history)
     start = start or lo
@@ -351,9 +354,8 @@ def render_map(
         layers, sides, title=title, offline=offline, vendor_dir=vendor_dir, theatre=theatre
     )
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     html = fmap.get_root().render()
-    out.write_text(html, encoding="utf-8")
+    atomic_write_text(out, html)  # a reader never sees half a page; the store is refused
     log.info("wrote %s (%d kB, %s)", out, len(html.encode()) // 1024, "offline" * offline or "web")
     return out
 
@@ -393,6 +395,5 @@ def write_embed_snippet(
         '    style="position:absolute;top:0;left:0;width:100%;height:100%;border:0"></iframe>\n'
         "</div>\n"
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(snippet, encoding="utf-8")
+    atomic_write_text(out, snippet)
     return out

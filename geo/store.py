@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import struct
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import tee
@@ -443,7 +443,12 @@ class Store:
         return out
 
     def events(
-        self, *, place: str | None = None, start: date | None = None, end: date | None = None
+        self,
+        *,
+        place: str | None = None,
+        place_ids: Collection[str] = (),
+        start: date | None = None,
+        end: date | None = None,
     ) -> list[Event]:
         """Stored events, in ingest order, optionally filtered.
 
@@ -451,7 +456,10 @@ class Store:
         ----------
         place
             Keep events whose place id, gazetteer name or surface text equals this
-            (case-insensitive).
+            (case-insensitive), or whose place id is in ``place_ids``.
+        place_ids
+            Place ids a name resolves to in the gazetteer (``Gazetteer.lookup``), so that
+            every spelling of a place finds the same events.
         start, end
             Keep events whose date period overlaps ``start``..``end`` (inclusive); events
             without a date are then left out.
@@ -459,10 +467,11 @@ class Store:
         rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY fid").fetchall()
         out: list[Event] = []
         key = place.casefold() if place else None
+        ids = frozenset(place_ids)
         for r in rows:
             ev = Event(*r)
             names = {ev.place_id.casefold(), ev.place_name.casefold(), ev.place.casefold()}
-            if key and key not in names:
+            if (key or ids) and key not in names and ev.place_id not in ids:
                 continue
             if (start or end) and not _overlaps(ev.date, start, end):
                 continue

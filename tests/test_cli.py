@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
@@ -114,3 +115,122 @@ def test_nothing_readable_exits_non_zero(tmp_path: Path) -> None:
 def test_bad_published_is_a_usage_error() -> None:
     code, _, err = run("places", str(SEEDS), "--published", "not a date")
     assert code == 2 and "not a date" in err
+
+
+# -- one strict date type ---------------------------------------------------------------------
+def test_every_date_option_is_strict_iso_with_one_error(tmp_path: Path) -> None:
+    store = tmp_path / "none.gpkg"
+    commands = [
+        ["places", str(SEEDS), "--published"],
+        ["extract", str(SEEDS), "--published"],
+        ["ingest", str(SEEDS), "--store", str(store), "--published"],
+        ["control", "--store", str(store), "--date"],
+        ["export", "--what", "zones", "--store", str(store), "--date"],
+        ["events", "--store", str(store), "--from"],
+        ["map", "--store", str(store), "--to"],
+    ]
+    for cmd in commands:
+        for bad in ("2020-13-01", "07/06/2020", "June 7", "2020-02-30"):
+            code, _, err = run(*cmd, bad)
+            assert code == 2, (cmd, bad)
+            assert f"'{bad}' is not a date" in err and "YYYY" in err, (cmd, err)
+    assert not store.exists()
+
+
+def test_date_metavars_are_the_same_everywhere() -> None:
+    for cmd, option, metavar in [
+        ("places", "--published", "YYYY-MM-DD"),
+        ("extract", "--published", "YYYY-MM-DD"),
+        ("ingest", "--published", "YYYY-MM-DD"),
+        ("demo", "--published", "YYYY-MM-DD"),
+        ("control", "--date", "YYYY-MM-DD"),
+        ("export", "--date", "YYYY-MM-DD"),
+        ("export", "--from", "YYYY[-MM[-DD]]"),
+        ("events", "--to", "YYYY[-MM[-DD]]"),
+        ("map", "--from", "YYYY[-MM[-DD]]"),
+    ]:
+        code, out, _ = run(cmd, "--help")
+        assert code == 0 and f"{option} {metavar}" in out, (cmd, option)
+
+
+def test_published_fills_only_missing_dates(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "dated", "text": "Haftar\'s forces captured Gharyan on Monday.", '
+        '"published": "2019-04-06"}\n'
+        '{"id": "undated", "text": "Haftar\'s forces captured Gharyan on Monday."}\n',
+        encoding="utf-8",
+    )
+
+    def dates(*opts: str) -> dict[str, str]:
+        code, out, err = run("extract", str(feed), *opts)
+        assert code == 0, err
+        return {json.loads(x)["doc_id"]: json.loads(x)["date"] for x in out.splitlines()}
+
+    assert dates("--published", "2020-01-08") == {"dated": "2019-04-01", "undated": "2020-01-06"}
+    forced = dates("--published-override", "2020-01-08")
+    assert forced == {"dated": "2020-01-06", "undated": "2020-01-06"}
+
+
+def test_output_format_follows_the_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "events.geojson"
+    code, _, _ = run("extract", str(SEEDS), "--published", "2020-06-06", "-o", str(out))
+    assert code == 0 and json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    code, _, err = run("extract", str(SEEDS), "--format", "csv", "-o", str(tmp_path / "e.jsonl"))
+    assert code == 2 and "does not match" in err
+    code, _, err = run("places", str(SEEDS), "-o", str(tmp_path / "p.geojson"))
+    assert code == 2 and "does not write" in err
+    assert not (tmp_path / "e.jsonl").exists() and not (tmp_path / "p.geojson").exists()
+
+
+# -- messages -------------------------------------------------------------------------------------
+def test_quiet_silences_all_but_errors_and_every_line_has_one_prefix(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "undated.txt").write_text("GNA forces seized Sirte.", encoding="utf-8")
+    store = str(tmp_path / "s.gpkg")
+    code, out, err = run("ingest", str(tmp_path), "--store", store)
+    assert code == 0
+    lines = (out + err).splitlines()
+    assert any("committed batch 1" in x for x in lines) and any("added 1" in x for x in lines)
+    assert all(x.startswith("frontline: ") for x in lines), lines
+    assert any(x.startswith("frontline: error: ") and "empty.txt" in x for x in lines)
+    (tmp_path / "later.txt").write_text("LNA forces seized Sirte.", encoding="utf-8")
+    code, out, err = run("-q", "ingest", str(tmp_path), "--store", store)
+    assert code == 0 and out == ""
+    assert err.splitlines() == [f"frontline: error: {tmp_path / 'empty.txt'}: empty file, skipped"]
+    code, out, err = run("-q", "extract", str(tmp_path / "undated.txt"))
+    assert code == 0 and err == "" and out
+
+
+def test_missing_dask_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "dask" else real(name, *a)
+    )
+    for cmd in ("extract", "ingest"):
+        res = CliRunner().invoke(main, [cmd, str(SEEDS), "--engine", "dask"])
+        assert (res.exit_code == 1 and res.exception is None) or isinstance(
+            res.exception, SystemExit
+        )
+        assert "pip install 'frontline[dask]'" in res.output and "Traceback" not in res.output
+
+
+def test_terminal_escapes_from_inputs_are_never_printed(tmp_path: Path) -> None:
+    """Issue 14 #13: ids, outlets and file names with escape sequences were printed raw."""
+    evil = "\x1b]0;owned\x07\x1b[2J\x9b31m"
+    feed = tmp_path / "feed.jsonl"
+    record = {"id": f"doc{evil}", "text": "GNA forces seized Sirte on Friday.", "source": evil}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (tmp_path / f"empty{evil}.txt").write_text("", encoding="utf-8")
+    store = str(tmp_path / "s.gpkg")
+    outputs = [run("ingest", str(tmp_path), "--store", store, "--published", "2020-06-06")]
+    outputs.append(run("events", "--store", store))
+    outputs.append(run("events", "--store", store, "--format", "jsonl"))
+    outputs.append(run("control", "--store", store, "--date", "2020-06-06"))
+    for code, out, err in outputs:
+        assert code == 0, err
+        assert not any(ch in out + err for ch in "\x1b\x07\x9b"), repr(out + err)
+    jsonl = outputs[2][1].splitlines()
+    assert json.loads(jsonl[0])["doc_id"] == f"doc{evil}"  # escaped, not lost

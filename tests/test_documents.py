@@ -147,8 +147,16 @@ def test_jsonl_bad_lines_are_reported_and_skipped(tmp_path: Path) -> None:
     assert docs[1].published is None
 
 
-def test_published_argument_wins_over_everything() -> None:
+def test_published_argument_fills_only_missing_dates() -> None:
     docs, _ = _load(DOCS, published=date(2020, 6, 6))
+    own = {d.doc_id: d.published for d in docs if d.published_source == "metadata"}
+    assert own and date(2020, 6, 6) not in own.values()  # a jsonl record's own date stays
+    rest = [d for d in docs if d.doc_id not in own]
+    assert rest and {(d.published, d.published_source) for d in rest} == {(date(2020, 6, 6), "cli")}
+
+
+def test_published_override_wins_over_everything() -> None:
+    docs = list(load_documents([DOCS], published_override=date(2020, 6, 6), on_error=print))
     assert docs
     assert {d.published for d in docs} == {date(2020, 6, 6)}
     assert {d.published_source for d in docs} == {"cli"}

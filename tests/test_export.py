@@ -4,18 +4,20 @@ changes CSV, GeoPackage layers and start/end on time-varying features."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pyogrio
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import LinearRing, Polygon, shape
+from shapely.geometry import LinearRing, Point, Polygon, shape
 
 from geo.cli.control import command as control_command
 from geo.cli.export import command as export_command
@@ -50,7 +52,7 @@ def seed_history(seed_store: Path) -> ControlHistory:
 def run(store: Path, *args: str) -> str:
     result = CliRunner().invoke(export_command, [*args, "--store", str(store)])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def independent_rfc7946_check(obj: dict[str, Any]) -> None:
@@ -81,8 +83,9 @@ def test_time_varying_features_carry_start_and_end(seed_store: Path) -> None:
     out = run(seed_store, "--what", "zones", "--from", "2020-06-01", "--to", "2020-06-07")
     feats = json.loads(out)["features"]
     spans = sorted({(f["properties"]["start"], f["properties"]["end"]) for f in feats})
-    assert spans[0][0] <= "2020-06-01" and spans[-1] == ("2020-06-06", "")  # open end
+    assert spans[0][0] <= "2020-06-01" and spans[-1] == ("2020-06-06", None)  # open end
     for start, end in spans[:-1]:
+        assert end is not None
         assert date.fromisoformat(start) < date.fromisoformat(end)
     assert len(spans) >= 3  # the airport/Tarhuna and Bani Walid changes cut the range
     changes = json.loads(run(seed_store, "--what", "changes"))["features"]
@@ -91,7 +94,7 @@ def test_time_varying_features_carry_start_and_end(seed_store: Path) -> None:
         for f in changes
         if f["properties"]["place_name"] == "Tarhuna" and f["properties"]["kind"] == "capture"
     )
-    assert (tarhuna["start"], tarhuna["end"]) == ("2020-06-05", "")
+    assert (tarhuna["start"], tarhuna["end"]) == ("2020-06-05", None)
     events = json.loads(run(seed_store, "--what", "events", "--date", "2020-06-05"))["features"]
     month = next(f["properties"] for f in events if f["properties"]["date"] == "2020-06")
     assert (month["start"], month["end"]) == ("2020-06-01", "2020-07-01")
@@ -206,3 +209,112 @@ def test_control_command_prints_the_table(seed_store: Path) -> None:
     rows = {line[:32].strip(): line[32:].split() for line in result.output.splitlines()[1:]}
     assert rows["Tarhuna"][:2] == ["GNA", "2020-06-05"]
     assert rows["Sirte"][0] == "contested" and "driven them back" in result.output
+
+
+def _dump(path: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
+
+
+def test_export_onto_a_store_is_refused_and_the_store_survives(
+    seed_store: Path, tmp_path: Path
+) -> None:
+    """Issue 14 #1: ``export --format gpkg -o s.gpkg`` replaced the store's events table."""
+    import shutil
+
+    from geo.cli.events import command as events_command
+
+    store = tmp_path / "s.gpkg"
+    shutil.copy(seed_store, store)
+    other = tmp_path / "other-store.gpkg"
+    shutil.copy(seed_store, other)
+    before = _dump(store)
+    runner = CliRunner()
+    for target, extra in ((store, ["--format", "gpkg"]), (store, []), (other, [])):
+        args = ["--what", "events", "--store", str(store), "-o", str(target), *extra]
+        result = runner.invoke(export_command, args)
+        assert result.exit_code == 1, result.output
+        assert "store" in result.output and str(target) in result.output
+    assert _dump(store) == before
+    listed = runner.invoke(events_command, ["--store", str(store)])
+    assert listed.exit_code == 0 and "Tarhuna" in listed.output
+
+
+def test_format_follows_the_output_suffix(seed_store: Path, tmp_path: Path) -> None:
+    zones = tmp_path / "zones.gpkg"
+    run(seed_store, "--what", "zones", "--date", "2020-06-07", "-o", str(zones))
+    assert dict(pyogrio.list_layers(zones)) == {"zones": "MultiPolygon"}
+    csv_out = tmp_path / "changes.csv"
+    run(seed_store, "--what", "changes", "-o", str(csv_out))
+    assert tuple(next(csv.reader(csv_out.open(encoding="utf-8")))) == ACLED_COLUMNS
+    json_out = tmp_path / "front.json"
+    run(seed_store, "--what", "frontline", "--date", "2020-06-07", "-o", str(json_out))
+    assert json.loads(json_out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    args = ["--what", "zones", "--date", "2020-06-07", "--format", "geojson", "-o", str(zones)]
+    clash = CliRunner().invoke(export_command, [*args, "--store", str(seed_store)])
+    assert clash.exit_code == 2 and "does not match" in clash.output
+    assert dict(pyogrio.list_layers(zones)) == {"zones": "MultiPolygon"}  # untouched
+
+
+def test_gpkg_export_keeps_the_other_layers(seed_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "both.gpkg"
+    run(seed_store, "--what", "zones", "--date", "2020-06-07", "-o", str(out))
+    run(seed_store, "--what", "frontline", "--date", "2020-06-07", "-o", str(out))
+    run(seed_store, "--what", "zones", "--date", "2020-06-01", "-o", str(out))
+    assert set(dict(pyogrio.list_layers(out))) == {"zones", "frontline"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_dates_are_iso_or_null_and_lists_are_arrays(seed_store: Path, tmp_path: Path) -> None:
+    changes = json.loads(run(seed_store, "--what", "changes"))["features"]
+    props = changes[0]["properties"]
+    assert isinstance(props["sources"], list) and isinstance(props["sources"][0], dict)
+    assert isinstance(props["conflicting"], list)
+    for f in changes:
+        for key in ("start", "end", "effective"):
+            value = f["properties"][key]
+            assert value is None or date.fromisoformat(value)
+    control = json.loads(run(seed_store, "--what", "control", "--date", "2020-06-07"))
+    states = [f["properties"] for f in control["features"]]
+    assert all(isinstance(s["evidence"], list) and isinstance(s["claims"], list) for s in states)
+    for s in states:
+        assert all(s[k] is None or date.fromisoformat(s[k]) for k in ("since", "last_report"))
+    # In GeoPackage and CSV text columns the lists are JSON.
+    out = tmp_path / "changes.gpkg"
+    run(seed_store, "--what", "changes", "-o", str(out))
+    frame = pyogrio.read_dataframe(out)
+    assert isinstance(json.loads(frame["sources"].iloc[0]), list)
+    assert frame["end"].isna().any()  # open ends are NULL, not ''
+
+
+def test_events_csv_has_one_coordinate_pair(seed_store: Path) -> None:
+    header = next(csv.reader(io.StringIO(run(seed_store, "--what", "events", "--format", "csv"))))
+    assert {"latitude", "longitude"} <= set(header)
+    assert "lat" not in header and "lon" not in header
+    assert len(header) == len(set(header))
+
+
+def test_csv_cells_that_look_like_formulas_are_defused() -> None:
+    """Issue 14 #12: cells starting with = + - @ (or a tab) ran as formulas in spreadsheets."""
+    from geo.export import write
+
+    hostile = ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR")
+    frame = gpd.GeoDataFrame(
+        {"name": list(hostile), "n": [-1.5] * len(hostile)},
+        geometry=[Point(-5.0, 32.0)] * len(hostile),
+        crs="EPSG:4326",
+    )
+    text = write(frame, "csv", None)
+    assert text is not None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["name"] for r in rows] == ["'" + h for h in hostile]
+    assert {r["n"] for r in rows} == {"-1.5"} and {r["longitude"] for r in rows} == {"-5.0"}
+    evil = dataclasses.replace(_change("capture", "GNA"), place_name="=cmd|' /C calc'!A0")
+    acled = acled_rows([evil], Sides.load(), Gazetteer.load())
+    acled_text = write(gpd.GeoDataFrame(), "csv", None, acled=acled)
+    assert acled_text is not None
+    row = next(csv.DictReader(io.StringIO(acled_text)))
+    assert row["location"] == "'=cmd|' /C calc'!A0"
+    assert not row["notes"].startswith(("=", "+", "-", "@"))

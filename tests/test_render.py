@@ -426,3 +426,41 @@ def test_article_count_leaves_out_analyst_and_baseline_sources(sides: Sides) -> 
 
     layers = build_layers(WithOverride(hostile=False), sides, start=START, end=END)
     assert layers.articles == len(articles)
+
+
+def test_hostile_title_stays_text(tmp_path: Path, sides: Sides) -> None:
+    """Issue 14 #4: ``--title`` went raw into <title>, so a title could close it and run script."""
+    title = '</title><script>window.__pwned = 5</script><b onmouseover="x()">'
+    out = render_map(
+        FakeHistory(), sides, start=START, end=END, title=title, out_path=tmp_path / "t.html"
+    )
+    html = out.read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    assert "<script>window.__pwned = 5" not in html
+    assert re.search(r"<title>&lt;/title&gt;&lt;script&gt;window.__pwned = 5", head)
+    # In the title box's script the title is JSON text of escaped HTML: inert.
+    decoded = html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+    assert "<script>window.__pwned = 5" not in decoded
+    assert "&lt;script&gt;window.__pwned = 5" in decoded
+    assert not any(k.startswith("on") for _, attrs in parse(html).tags for k in attrs)
+
+
+def test_map_command_writes_html_only_and_never_over_the_store(tmp_path: Path) -> None:
+    """Issue 14 #1: ``map -o s.gpkg`` overwrote the store with HTML."""
+    from click.testing import CliRunner
+
+    from geo.cli import main
+    from geo.store import Store
+
+    store = tmp_path / "s.gpkg"
+    with Store(store):
+        pass
+    before = store.read_bytes()
+    runner = CliRunner()
+    wrong = runner.invoke(main, ["map", "--store", str(store), "-o", str(store)])
+    assert wrong.exit_code == 2 and "does not write" in wrong.output
+    disguised = tmp_path / "s.html"
+    store.rename(disguised)
+    result = runner.invoke(main, ["map", "--store", str(disguised), "-o", str(disguised)])
+    assert result.exit_code == 1 and "is a frontline store" in result.output
+    assert disguised.read_bytes() == before

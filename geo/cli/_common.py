@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +17,9 @@ from typing import Any, TextIO, TypeVar
 import click
 from tqdm import tqdm
 
-from geo.dates import parse_date
+from geo._output import open_atomic
 from geo.documents import Document, load_documents, read_meta
-from geo.exceptions import DocumentError, FrontlineError
+from geo.exceptions import DocumentError, FrontlineError, OutputError
 
 T = TypeVar("T")
 
@@ -40,10 +42,55 @@ def state() -> RunState:
     return obj
 
 
-def warn(message: str) -> None:
-    """Print one warning line on stderr (kept even with -q: errors are never silent)."""
+# C0 controls but tab and newline, DEL, and C1 controls: a terminal obeys them (colours, cursor
+# moves, titles, even "report the window title" tricks), so nothing from an input reaches it raw.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (newlines and tabs kept), safe for a terminal."""
+    return _TERMINAL_UNSAFE.sub("", text)
+
+
+def to_terminal() -> bool:
+    """Whether stdout is a terminal (then even machine formats are cleaned of controls)."""
+    return sys.stdout.isatty()
+
+
+_JSON_RAW_CONTROLS = re.compile(r"[\x7f-\x9f]")
+
+
+def json_line(record: Any) -> str:
+    """One JSON line; DEL and C1 controls escaped too (json escapes only C0), losslessly."""
+    line = json.dumps(record, ensure_ascii=False)
+    return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+def _stderr(line: str) -> None:
+    click.echo(clean(line), err=True)
+
+
+def error(message: str) -> None:
+    """One ``frontline: error:`` line on stderr for an input that was skipped; never silenced."""
     state().errors.append(message)
-    click.echo(f"frontline: {message}", err=True)
+    _stderr(f"frontline: error: {message}")
+
+
+def warn(message: str) -> None:
+    """One ``frontline: warning:`` line on stderr (the input was still used); -q silences it."""
+    if not state().quiet:
+        _stderr(f"frontline: warning: {message}")
+
+
+def note(message: str) -> None:
+    """A ``frontline:`` progress or summary line on stderr; -q silences it."""
+    if not state().quiet:
+        _stderr(f"frontline: {message}")
+
+
+def report(err: DocumentError) -> None:
+    """A bad file or line: a warning when the document was still read, else an error."""
+    (warn if err.kept else error)(str(err))
 
 
 def progress(items: Iterable[T], *, desc: str, total: int | None = None) -> Iterator[T]:
@@ -52,22 +99,14 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None) -> Iter
     yield from tqdm(items, desc=desc, total=total, disable=quiet, unit="doc", file=sys.stderr)
 
 
-def parse_date_option(
-    ctx: click.Context | None, param: click.Parameter | None, value: str | None
-) -> date | None:
-    """Click callback: a lenient date, or a usage error naming the value."""
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 def iter_docs(
-    paths: Sequence[str], *, published: date | None, meta: str | None
+    paths: Sequence[str],
+    *,
+    published: date | None,
+    meta: str | None,
+    published_override: date | None = None,
 ) -> Iterator[Document]:
-    """Documents from the command's paths; each bad file or line is one warning line."""
+    """Documents from the command's paths; each bad file or line is one error line."""
     meta_map = {}
     if meta:
         try:
@@ -75,19 +114,32 @@ def iter_docs(
         except (DocumentError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
 
-    def on_error(err: DocumentError) -> None:
-        warn(str(err))
+    yield from load_documents(
+        paths,
+        published=published,
+        published_override=published_override,
+        meta=meta_map,
+        on_error=report,
+    )
 
-    yield from load_documents(paths, published=published, meta=meta_map, on_error=on_error)
 
+@contextlib.contextmanager
+def open_output(path: str | Path | None) -> Iterator[TextIO]:
+    """The output stream: stdout, or a file written atomically (see :mod:`geo._output`).
 
-def open_output(path: str | None) -> TextIO:
-    """The output stream: a file (parent created) or stdout."""
-    if path is None or path == "-":
-        return sys.stdout
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return out.open("w", encoding="utf-8", newline="")
+    Raises
+    ------
+    click.ClickException
+        When the path is a frontline store, or on an OS error (one line naming the path).
+    """
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    try:
+        with open_atomic(path) as fh:
+            yield fh
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def write_records(
@@ -97,11 +149,14 @@ def write_records(
     rows = list(records)
     if fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            out.write(json_line(r) + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(fields), extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+        text = buf.getvalue()
+        out.write(clean(text) if out.isatty() else text)
     else:
         out.write(table(rows, fields))
     return len(rows)
@@ -112,7 +167,7 @@ def table(rows: Sequence[dict[str, Any]], fields: Sequence[str], *, width: int =
 
     def cell(v: Any) -> str:
         text = f"{v:.4f}" if isinstance(v, float) else str(v)
-        text = " ".join(text.split())
+        text = " ".join(clean(text).split())
         return text if len(text) <= width else text[: width - 1] + "…"
 
     cells = [[cell(r.get(f, "")) for f in fields] for r in rows]
@@ -133,13 +188,18 @@ def fail_if_nothing(done: int, what: str) -> None:
 __all__ = [
     "FrontlineError",
     "RunState",
+    "clean",
+    "error",
     "fail_if_nothing",
     "iter_docs",
+    "json_line",
+    "note",
     "open_output",
-    "parse_date_option",
     "progress",
+    "report",
     "state",
     "table",
+    "to_terminal",
     "warn",
     "write_records",
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import calendar
+import importlib.util
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from geo.cli._common import parse_date_option, warn
+from geo.cli._common import warn
 from geo.exceptions import GazetteerError, SidesError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
@@ -15,20 +20,118 @@ from geo.sides import Sides
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+if TYPE_CHECKING:
+    _DateParamType = click.ParamType[Any, date]
+else:  # older click has no generic ParamType at run time
+    _DateParamType = click.ParamType
+
+
+class IsoDate(_DateParamType):
+    """A strict ISO date option: ``YYYY-MM-DD``; with ``partial`` also ``YYYY-MM`` and ``YYYY``.
+
+    Every date option of every command uses this type, so all share one metavar and one error.
+    A partial date means its first day, or its last with ``end`` (``--to 2020-06`` includes
+    the whole of June). Nothing else is guessed: ``2020-13-01`` and ``07/06/2020`` are errors.
+    """
+
+    name = "date"
+
+    def __init__(self, *, partial: bool = False, end: bool = False) -> None:
+        self.partial = partial
+        self.end = end
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "YYYY[-MM[-DD]]" if self.partial else "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        metavar = "YYYY[-MM[-DD]]" if self.partial else "YYYY-MM-DD"
+        m = _ISO_DATE.fullmatch(text)
+        if m is None or (m.group(3) is None and not self.partial):
+            self.fail(f"{text!r} is not a date; use {metavar}", param, ctx)
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        try:
+            if month is None:
+                return date(year, 12, 31) if self.end else date(year, 1, 1)
+            if day is None:
+                last = calendar.monthrange(year, int(month))[1] if 1 <= int(month) <= 12 else 0
+                return date(year, int(month), last if self.end else 1)
+            return date(year, int(month), int(day))
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a date ({exc}); use {metavar}", param, ctx)
+
+
+DAY = IsoDate()
+
+
+def date_option(
+    *names: str, help: str, partial: bool = False, end: bool = False, **kw: Any
+) -> Callable[[F], F]:
+    """A date option of type :class:`IsoDate` (``YYYY-MM-DD``, or partial where it makes sense)."""
+    return click.option(*names, type=IsoDate(partial=partial, end=end), help=help, **kw)
+
+
 def documents_options(func: F) -> F:
-    """PATHS, --published and --meta."""
+    """PATHS, --published, --published-override and --meta."""
     func = click.option(
         "--meta",
         type=click.Path(exists=True, dir_okay=False),
         help="CSV of article metadata (id, published, url, outlet, title).",
     )(func)
-    func = click.option(
+    func = date_option(
+        "--published-override",
+        help="Publication date for every article, replacing the one it carries.",
+    )(func)
+    func = date_option(
         "--published",
-        callback=parse_date_option,
-        metavar="DATE",
-        help="Publication date for every article (else jsonl field, --meta, or the text).",
+        help="Publication date for articles that carry none (in a jsonl field or --meta); "
+        "else it is read from the text.",
     )(func)
     return click.argument("paths", nargs=-1, required=True, type=click.Path())(func)
+
+
+# Output file suffix -> format, as ogr2ogr, fio and geopandas infer a driver from it.
+FORMAT_BY_SUFFIX: Mapping[str, str] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def output_format(
+    output: Path | str | None, fmt: str | None, choices: tuple[str, ...], default: str
+) -> str:
+    """The format to write: ``--format``, else inferred from ``-o``'s suffix, else ``default``.
+
+    Raises
+    ------
+    click.UsageError
+        When ``--format`` contradicts the suffix, or the suffix names a format the command
+        cannot write.
+    """
+    inferred = FORMAT_BY_SUFFIX.get(Path(output).suffix.lower()) if output else None
+    if output is not None and str(output) != "-" and inferred is not None:
+        if inferred not in choices:
+            raise click.UsageError(
+                f"-o {output}: a {Path(output).suffix} file holds {inferred}, which this "
+                f"command does not write (formats: {', '.join(choices)})"
+            )
+        if fmt is not None and fmt != inferred:
+            raise click.UsageError(
+                f"--format {fmt} does not match -o {output} (a {Path(output).suffix} file "
+                f"holds {inferred})"
+            )
+        return inferred
+    return fmt or default
 
 
 def gazetteer_options(func: F) -> F:
@@ -82,6 +185,17 @@ def parallel_options(func: F) -> F:
         show_default=True,
         help="Worker processes for extraction; 0 uses every core.",
     )(func)
+
+
+def require_engine(engine: str) -> None:
+    """Fail with one line, not a traceback, when ``--engine dask`` lacks its packages."""
+    if engine != "dask":
+        return
+    missing = [m for m in ("dask", "distributed") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise click.ClickException(
+            f"--engine dask needs {' and '.join(missing)}: pip install 'frontline[dask]'"
+        )
 
 
 def parallel_wanted(jobs: int, engine: str) -> bool:

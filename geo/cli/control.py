@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from geo.cli import _common as c
+from geo.cli._options import date_option
 from geo.control import ControlHistory
 from geo.exceptions import FrontlineError
 from geo.export import frame_csv, layer
 from geo.store import DEFAULT_STORE, Store
 
-__all__ = ["build_history", "command", "day_option", "history_options"]
+__all__ = ["build_history", "command", "evidence_note", "history_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-DAY = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def day_option(*names: str, help: str, required: bool = False) -> Callable[[F], F]:
-    """A ``YYYY-MM-DD`` option."""
-    return click.option(*names, type=DAY, required=required, help=help)
-
-
-def as_date(value: datetime | None) -> date | None:
-    """The date of a parsed ``YYYY-MM-DD`` option."""
-    return value.date() if value is not None else None
 
 
 def history_options(func: F) -> F:
@@ -96,13 +87,32 @@ def build_history(
     return store, history
 
 
+def evidence_note(history: ControlHistory, first: date, last: date | None = None) -> None:
+    """A warning on stderr when ``first``..``last`` lies outside what the evidence covers:
+    before the earliest change or baseline date, or so long after the latest change that
+    every place is stale."""
+    days = [ch.effective for ch in history.changes()]
+    days += [b.as_of for b in history.baseline.values()]
+    if not days:
+        c.warn("the store holds no dated evidence and there is no baseline: every place is unknown")
+        return
+    lo, hi = min(days), max(days)
+    if (last or first) < lo:
+        c.warn(f"{(last or first).isoformat()} is before the earliest evidence ({lo.isoformat()})")
+    elif (first - hi).days > history.stale_days:
+        c.warn(
+            f"{first.isoformat()} is more than {history.stale_days} days after the latest "
+            f"change ({hi.isoformat()}): every place is stale"
+        )
+
+
 @click.command("control")
-@day_option("--date", "day", required=True, help="The date (YYYY-MM-DD).")
+@date_option("--date", "day", required=True, help="The date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
 @history_options
 def command(
     *,
-    day: datetime,
+    day: date,
     fmt: str,
     store_path: Path,
     baseline: Path | None,
@@ -119,21 +129,20 @@ def command(
         max_distance_km=max_distance_km,
     )
     store.close()
-    when = day.date()
+    evidence_note(history, day)
     if fmt == "csv":
-        click.echo(frame_csv(layer("control", history, start=when)), nl=False)
+        click.echo(frame_csv(layer("control", history, start=day)), nl=False)
         return
     click.echo(f"{'place':32} {'controller':10} {'since':10} {'last report':11} {'n':>2}  note")
-    for s in history.state(when):
+    for s in history.state(day):
         sources = len({e.doc_id for e in s.evidence})
         notes = ["stale" if s.stale else "", "baseline" if s.from_baseline else ""]
         if s.claims:
             notes.append(f"{len(s.claims)} conflicting claim(s)")
         click.echo(
-            f"{s.place_name[:32]:32} {s.controller:10} {s.since or ''!s:10} "
+            f"{c.clean(s.place_name)[:32]:32} {c.clean(s.controller):10} {s.since or ''!s:10} "
             f"{s.last_report or ''!s:11} {sources:>2}  {', '.join(n for n in notes if n)}"
         )
         for claim in s.claims if s.controller == "contested" else ():
-            click.echo(
-                f"{'':34}- {claim.side} ({claim.doc_id}): {' '.join(claim.quote.split())[:240]}"
-            )
+            quote = " ".join(c.clean(claim.quote).split())[:240]
+            click.echo(f"{'':34}- {c.clean(claim.side)} ({c.clean(claim.doc_id)}): {quote}")

@@ -8,15 +8,14 @@ from pathlib import Path
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import load_gazetteer, load_sides
+from geo.cli._options import DAY, load_gazetteer, load_sides
 
 
 @click.command("demo")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
     "--published",
-    callback=c.parse_date_option,
-    metavar="DATE",
+    type=DAY,
     help="Publication date for articles that carry none.",
 )
 @click.option(
@@ -37,8 +36,7 @@ from geo.cli._options import load_gazetteer, load_sides
 @click.option(
     "--date",
     "on",
-    callback=c.parse_date_option,
-    metavar="DATE",
+    type=DAY,
     help="Also print who controls what on this date.",
 )
 def command(

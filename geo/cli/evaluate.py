@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import load_gazetteer, load_sides
+from geo.cli._options import DAY, load_gazetteer, load_sides
 from geo.evaluate import Labelled, from_record, read_gold, read_predictions, score
 from geo.events import EventExtractor
 from geo.exceptions import DataFileError
@@ -21,8 +21,7 @@ from geo.exceptions import DataFileError
 @click.option("--max-km", type=float, default=15.0, show_default=True, help="Place tolerance.")
 @click.option(
     "--published",
-    callback=c.parse_date_option,
-    metavar="DATE",
+    type=DAY,
     help="Publication date when PREDICTED are articles (default: gold's articles.csv beside it).",
 )
 @click.option("--show-errors/--no-show-errors", default=True, help="List missed and extra events.")

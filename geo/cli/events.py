@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
+from geo.cli import _common as c
+from geo.cli._options import date_option, load_gazetteer
 from geo.events import EVENT_FIELDS
 from geo.exceptions import FrontlineError
 from geo.store import DEFAULT_STORE, Store
 
 __all__ = ["command"]
-
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("events")
@@ -28,45 +27,46 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
     show_default=True,
     help="The event store (GeoPackage).",
 )
-@click.option("--place", help="Place id or name.")
-@click.option("--from", "start", type=DAY, help="Events dated on or after (YYYY-MM-DD).")
-@click.option("--to", "end", type=DAY, help="Events dated on or before (YYYY-MM-DD).")
+@click.option(
+    "--place", help="Place id or name; a name is resolved through the gazetteer (any spelling)."
+)
+@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False), help="Gazetteer CSV.")
+@date_option("--from", "start", partial=True, help="Events dated on or after this.")
+@date_option("--to", "end", partial=True, end=True, help="Events dated on or before this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
 def command(
     *,
     store_path: Path,
     place: str | None,
-    start: datetime | None,
-    end: datetime | None,
+    gazetteer: str | None,
+    start: date | None,
+    end: date | None,
     fmt: str,
 ) -> None:
     """List stored events; a date range keeps events whose date period overlaps it."""
     if not store_path.exists():
         raise click.ClickException(f"{store_path}: no such store (run `frontline ingest` first)")
+    place_ids = [p.id for p in load_gazetteer(gazetteer).lookup(place)] if place else []
     try:
         with Store(store_path, create=False) as store:
-            events = store.events(
-                place=place,
-                start=start.date() if start else None,
-                end=end.date() if end else None,
-            )
+            events = store.events(place=place, place_ids=place_ids, start=start, end=end)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "jsonl":
         for ev in events:
-            click.echo(json.dumps(ev.to_record(), ensure_ascii=False))
+            click.echo(c.json_line(ev.to_record()))
     elif fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(EVENT_FIELDS), lineterminator="\n")
         writer.writeheader()
         writer.writerows(ev.to_record() for ev in events)
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(c.clean(buf.getvalue()) if c.to_terminal() else buf.getvalue(), nl=False)
     else:
         click.echo(f"{'date':10} {'kind':13} {'side':5} {'place':28} {'doc':24} quote")
         for ev in events:
-            quote = " ".join(ev.quote.split())[:70]
+            quote = " ".join(c.clean(ev.quote).split())[:70]
             click.echo(
-                f"{ev.date:10} {ev.kind:13} {ev.side:5} {ev.place_name[:28]:28} "
-                f"{ev.doc_id[:24]:24} {quote}"
+                f"{c.clean(ev.date):10} {c.clean(ev.kind):13} {c.clean(ev.side):5} "
+                f"{c.clean(ev.place_name)[:28]:28} {c.clean(ev.doc_id)[:24]:24} {quote}"
             )
         click.echo(f"{len(events)} event(s)")

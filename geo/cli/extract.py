@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import json
+from datetime import date
 from typing import Any
 
 import click
@@ -14,11 +14,15 @@ from geo.cli._options import (
     gazetteer_options,
     load_gazetteer,
     load_sides,
+    output_format,
     parallel_options,
     parallel_wanted,
+    require_engine,
 )
 from geo.events import EVENT_FIELDS, EventExtractor
 from geo.parallel import extract_parallel, parse_engine
+
+FORMATS = ("jsonl", "geojson", "csv", "table")
 
 
 @click.command("extract")
@@ -27,12 +31,13 @@ from geo.parallel import extract_parallel, parse_engine
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "geojson", "csv", "table"]),
-    default="jsonl",
-    show_default=True,
-    help="Output format; GeoJSON is RFC 7946 (lon, lat) points.",
+    type=click.Choice(FORMATS),
+    help="Output format; GeoJSON is RFC 7946 (lon, lat) points "
+    "[default: from -o's suffix (.jsonl, .geojson, .json, .csv), else jsonl].",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically), not stdout."
+)
 @click.option(
     "--activities/--no-activities",
     default=True,
@@ -42,11 +47,12 @@ from geo.parallel import extract_parallel, parse_engine
 @parallel_options
 def command(
     paths: tuple[str, ...],
-    published: Any,
+    published: date | None,
+    published_override: date | None,
     meta: str | None,
     gazetteer: str | None,
     sides: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     activities: bool,
     jobs: int,
@@ -55,10 +61,15 @@ def command(
 ) -> None:
     """Extract dated control events (capture, withdraw, contested, control_claim) from
     FILE|DIR... (.txt, .jsonl), one record per event with the sentence it came from."""
+    kind = output_format(output, fmt, FORMATS, "jsonl")
+    require_engine(engine)
     extractor = EventExtractor(load_gazetteer(gazetteer), load_sides(sides), activities=activities)
     records: list[dict[str, Any]] = []
     docs = 0
-    stream = c.progress(c.iter_docs(paths, published=published, meta=meta), desc="extract")
+    loaded = c.iter_docs(
+        paths, published=published, published_override=published_override, meta=meta
+    )
+    stream = c.progress(loaded, desc="extract")
     mine, theirs = itertools.tee(stream)
     if parallel_wanted(jobs, engine):
         if not activities:
@@ -79,9 +90,8 @@ def command(
             c.warn(f"{doc.path}: no publication date (use --published or --meta); dates left empty")
         records.extend(e.to_record() for e in events)
     c.fail_if_nothing(docs, "documents")
-    out = c.open_output(output)
-    try:
-        if fmt == "geojson":
+    with c.open_output(output) as out:
+        if kind == "geojson":
             features = [
                 {
                     "type": "Feature",
@@ -91,13 +101,9 @@ def command(
                 }
                 for r in records
             ]
-            json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)
-            out.write("\n")
+            out.write(c.json_line({"type": "FeatureCollection", "features": features}) + "\n")
         else:
-            c.write_records(records, EVENT_FIELDS if fmt != "table" else _TABLE, fmt, out)
-    finally:
-        if output:
-            out.close()
+            c.write_records(records, EVENT_FIELDS if kind != "table" else _TABLE, kind, out)
 
 
 _TABLE = ("doc_id", "kind", "side", "place", "place_name", "date", "date_precision", "confidence")

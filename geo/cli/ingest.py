@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import time
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import click
 
-from geo.cli._common import progress
-from geo.cli._options import parallel_options, parallel_wanted
+from geo.cli import _common as c
+from geo.cli._options import date_option, parallel_options, parallel_wanted, require_engine
 from geo.documents import Document, load_documents, read_meta
 from geo.events import EventExtractor
 from geo.exceptions import DocumentError, FrontlineError
@@ -37,11 +39,11 @@ HANG_ENV = "FRONTLINE_TEST_HANG_IN_BATCH"
     show_default=True,
     help="The event store (GeoPackage), created when missing.",
 )
-@click.option(
+@date_option(
     "--published",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Publication date for every document (YYYY-MM-DD).",
+    help="Publication date for documents that carry none (in a jsonl field or --meta).",
 )
+@date_option("--published-override", help="Publication date for every document, replacing its own.")
 @click.option(
     "--meta",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -60,7 +62,8 @@ def command(
     *,
     paths: tuple[Path, ...],
     store_path: Path,
-    published: datetime | None,
+    published: date | None,
+    published_override: date | None,
     meta: Path | None,
     batch_size: int,
     reextract: bool,
@@ -71,54 +74,78 @@ def command(
     """Store documents from FILE|DIR... with their mentions and events (idempotent)."""
     if not paths and not reextract:
         raise click.UsageError("give files or directories to ingest, or --reextract")
-
-    def warn(err: DocumentError) -> None:
-        click.echo(f"warning: {err}", err=True)
-
-    hang = int(os.environ.get(HANG_ENV, "0") or 0)
-    committed = 0
-
-    def on_document(doc: Document) -> None:
-        if hang and committed + 1 == hang:
-            click.echo(f"hanging in batch {hang} after {doc.doc_id}", err=True)
-            time.sleep(600)
-
-    def on_batch(number: int, added: int) -> None:
-        nonlocal committed
-        committed = number
-        click.echo(f"committed batch {number}: {added} document(s)", err=True)
-
+    require_engine(engine)
     try:
-        extractor = EventExtractor(Gazetteer.load(), Sides.load())
         docs = load_documents(
             paths,
-            published=published.date() if published else None,
+            published=published,
+            published_override=published_override,
             meta=read_meta(meta) if meta else None,
-            on_error=warn,
+            on_error=c.report,
         )
+        pending = _first_or_fail(docs, bool(paths) and not reextract)
+        extractor = EventExtractor(Gazetteer.load(), Sides.load())
         analyse = None
         if parallel_wanted(jobs, engine):
             # Extraction fans out; this process stays the single writer.
             analyse = functools.partial(
                 analyse_parallel, jobs=jobs, engine=parse_engine(engine), scheduler=scheduler
             )
+        batches = _Batches()
         with Store(store_path) as store:
             result = ingest(
                 store,
-                progress(docs, desc="ingest"),
+                c.progress(pending, desc="ingest"),
                 extractor,
                 batch_size=batch_size,
-                on_document=on_document,
-                on_batch=on_batch,
+                on_document=batches.on_document,
+                on_batch=batches.on_batch,
                 analyse=analyse,
             )
             if reextract:
                 n = store.reextract(extractor)
-                click.echo(f"re-extracted {n} event(s) from {store.count('documents')} documents")
-    except FrontlineError as exc:
+                c.note(f"re-extracted {n} event(s) from {store.count('documents')} documents")
+    except (FrontlineError, DocumentError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(
+    c.note(
         f"{store_path}: added {result.added} document(s) ({result.events} events, "
         f"{result.mentions} mentions) in {result.batches} batch(es); "
         f"skipped {result.skipped} already stored"
     )
+
+
+def _first_or_fail(docs: Iterator[Document], needed: bool) -> Iterator[Document]:
+    """The documents, after making sure there is at least one when ``needed``.
+
+    Loading is lazy: the first document is read before the store is opened, so a run in which
+    every input fails exits non-zero and creates no store.
+    """
+    first = next(docs, None)
+    if first is None:
+        if needed:
+            errors = c.state().errors
+            reason = (
+                "every input failed (see the lines above)"
+                if errors
+                else "no .txt or .jsonl files found"
+            )
+            raise click.ClickException(f"nothing to ingest: {reason}")
+        return iter(())
+    return itertools.chain([first], docs)
+
+
+class _Batches:
+    """Batch notes, and the test hook that hangs inside batch ``$FRONTLINE_TEST_HANG_IN_BATCH``."""
+
+    def __init__(self) -> None:
+        self.committed = 0
+        self.hang = int(os.environ.get(HANG_ENV, "0") or 0)
+
+    def on_document(self, doc: Document) -> None:
+        if self.hang and self.committed + 1 == self.hang:
+            click.echo(f"hanging in batch {self.hang} after {doc.doc_id}", err=True)
+            time.sleep(600)
+
+    def on_batch(self, number: int, added: int) -> None:
+        self.committed = number
+        c.note(f"committed batch {number}: {added} document(s)")

@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from geo.cli.control import as_date, build_history, day_option, history_options
+from geo.cli import _common as c
+from geo.cli._options import date_option, output_format
+from geo.cli.control import build_history, history_options
+from geo.exceptions import OutputError
 from geo.render import DEFAULT_TITLE, VendorError, render_map, write_embed_snippet
 
 __all__ = ["command"]
 
 
 @click.command("map")
-@day_option("--from", "start", help="First date on the slider [default: the first change].")
-@day_option("--to", "end", help="Last date on the slider [default: the last change].")
+@date_option(
+    "--from", "start", partial=True, help="First date on the slider [default: the first change]."
+)
+@date_option(
+    "--to",
+    "end",
+    partial=True,
+    end=True,
+    help="Last date on the slider [default: the last change].",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("maps/libya.html"),
     show_default=True,
-    help="The HTML page to write.",
+    help="The HTML page to write (.html), atomically.",
 )
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the map.")
 @click.option(
@@ -43,8 +54,8 @@ __all__ = ["command"]
 @history_options
 def command(
     *,
-    start: datetime | None,
-    end: datetime | None,
+    start: date | None,
+    end: date | None,
     output: Path,
     title: str,
     offline: bool,
@@ -64,6 +75,7 @@ def command(
       frontline map -o maps/libya.html --embed
       frontline map --offline --from 2020-05-20 --to 2020-06-10 -o maps/libya-offline.html
     """
+    output_format(output, None, ("html",), "html")  # refuses -o map.gpkg, map.geojson, ...
     store, history = build_history(
         store_path=store_path,
         baseline=baseline,
@@ -76,19 +88,22 @@ def command(
         page = render_map(
             history,
             history.sides,
-            start=as_date(start),
-            end=as_date(end),
+            start=start,
+            end=end,
             title=title,
             offline=offline,
             out_path=output,
             event_days=event_days,
         )
-    except VendorError as exc:
+    except (VendorError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     size = page.stat().st_size // 1024
-    click.echo(f"wrote {page} ({size} kB{', offline' if offline else ''})")
+    c.note(f"wrote {page} ({size} kB{', offline' if offline else ''})")
     if embed:
-        snippet = write_embed_snippet(page, title=title)
-        click.echo(f"wrote {snippet}")
+        try:
+            snippet = write_embed_snippet(page, title=title)
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
+        c.note(f"wrote {snippet}")

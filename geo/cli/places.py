@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import documents_options, gazetteer_options, load_gazetteer, load_sides
+from geo.cli._options import (
+    documents_options,
+    gazetteer_options,
+    load_gazetteer,
+    load_sides,
+    output_format,
+)
 from geo.toponyms import PlaceFinder
 
+FORMATS = ("table", "csv", "jsonl")
 FIELDS = (
     "doc_id",
     "mention",
@@ -30,25 +38,27 @@ FIELDS = (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(FORMATS),
+    help="Output format [default: from -o's suffix (.csv, .jsonl), else table].",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically), not stdout."
+)
 def command(
     paths: tuple[str, ...],
-    published: Any,
+    published: date | None,
+    published_override: date | None,
     meta: str | None,
     gazetteer: str | None,
     sides: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
 ) -> None:
     """List the places named in FILE|DIR... (.txt, .jsonl), one row per mention.
 
     Coordinates are WGS84 lat/lon of the resolved gazetteer place.
     """
+    kind = output_format(output, fmt, FORMATS, "table")
     gaz = load_gazetteer(gazetteer)
     sd = load_sides(sides)
     finder = PlaceFinder(
@@ -56,7 +66,10 @@ def command(
     )
     rows: list[dict[str, Any]] = []
     docs = 0
-    for doc in c.progress(c.iter_docs(paths, published=published, meta=meta), desc="places"):
+    loaded = c.iter_docs(
+        paths, published=published, published_override=published_override, meta=meta
+    )
+    for doc in c.progress(loaded, desc="places"):
         docs += 1
         for m in finder.find(doc.text):
             rows.append(
@@ -74,9 +87,5 @@ def command(
                 }
             )
     c.fail_if_nothing(docs, "documents")
-    out = c.open_output(output)
-    try:
-        c.write_records(rows, FIELDS, fmt, out)
-    finally:
-        if output:
-            out.close()
+    with c.open_output(output) as out:
+        c.write_records(rows, FIELDS, kind, out)
