@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 VENDOR_STAMP := vendor/.installed
 
-.PHONY: demo test lint typecheck pytest bench gazetteer vendor browser screenshot clean
+.PHONY: demo demo-2011 test lint typecheck pytest bench gazetteer vendor browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ browser:
 
 demo: $(STAMP) vendor
 	$(BIN)/frontline demo seeds/ --published 2020-06-06 --maps maps/
+
+# The second theatre: the 2011 war, from the labelled dev corpus that lives outside the repo.
+DEV2011 := ../shared/devcorpus/libya-2011
+demo-2011: $(STAMP) vendor
+	@test -d $(DEV2011)/articles && test -f $(DEV2011)/articles.csv || { \
+	  echo "make demo-2011 needs the 2011 dev corpus: $(DEV2011)/articles/ (one .txt per article)"; \
+	  echo "and $(DEV2011)/articles.csv (id, published, url, outlet), next to this checkout."; \
+	  echo "It is not part of the repository; with another corpus run:"; \
+	  echo "  frontline demo --theatre libya-2011 ARTICLES/ --meta ARTICLES.csv"; exit 2; }
+	$(BIN)/frontline demo --theatre libya-2011 $(DEV2011)/articles/ --meta $(DEV2011)/articles.csv \
+		--maps maps/ --store out/demo-2011.gpkg
 
 LINT_PATHS := $(wildcard geo tests scripts bench)
 

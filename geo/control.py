@@ -46,6 +46,7 @@ from geo.events import ACTIVITY_KINDS, Event
 from geo.fusion import KIND_RANK, OVERRIDE, ControlChange, SourceRef, fuse
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
+from geo.theatre import Theatre, load_theatre
 from geo.zones import ZoneMap
 
 if TYPE_CHECKING:
@@ -129,7 +130,9 @@ class ControlHistory:
     max_distance_km
         Zones reach at most this far from a place with known control.
     land
-        The land to clip zones to, (lon, lat); the default theatre's land file by default.
+        The land to clip zones to, (lon, lat); read from ``land_path`` when None.
+    land_path
+        A GeoJSON of the land (a theatre's ``land_path``); the default theatre's by default.
     """
 
     def __init__(
@@ -144,6 +147,7 @@ class ControlHistory:
         merge_days: int = 2,
         max_distance_km: float = 60.0,
         land: BaseGeometry | None = None,
+        land_path: Path | None = None,
     ) -> None:
         self.sides = sides
         self.published = dict(published or {})
@@ -169,7 +173,7 @@ class ControlHistory:
             {c.effective for c in self._changes} | {b.as_of for b in self.baseline.values()}
         )
         self._geo: dict[int, tuple[gpd.GeoDataFrame, BaseGeometry | None]] = {}
-        self._zone_map = ZoneMap(sides.theatre.bounds, land=land)
+        self._zone_map = ZoneMap(sides.theatre.bounds, land=land, land_path=land_path)
         self._ctl: dict[int, dict[str, str]] = {}
 
     @classmethod
@@ -177,21 +181,39 @@ class ControlHistory:
         cls,
         store: Store,
         *,
+        theatre: Theatre | None = None,
         sides: Sides | None = None,
         gazetteer: Gazetteer | None = None,
         baseline: Path | str | None = None,
         overrides: Path | str | None = None,
         **options: Any,
     ) -> ControlHistory:
-        """Build the history from a store, the baseline and overrides CSVs (packaged defaults)."""
-        sides = sides or Sides.load()
-        gazetteer = gazetteer or Gazetteer.load()
+        """Build the history from a store and a theatre's baseline, overrides and land.
+
+        ``theatre`` defaults to the default packaged theatre; ``sides``, ``gazetteer``,
+        ``baseline`` and ``overrides`` replace its own (a theatre without a baseline or
+        overrides file has none).
+        """
+        theatre = theatre or load_theatre()
+        sides = sides or theatre.sides
+        gazetteer = gazetteer or Gazetteer.load(theatre.gazetteer_path)
+        baseline_path = baseline or theatre.baseline_path
+        overrides_path = overrides or theatre.overrides_path
+        options.setdefault("land_path", theatre.land_path)
         return cls(
             store.events(),
             sides=sides,
             published=store.published(),
-            baseline=load_baseline(baseline, gazetteer=gazetteer, sides=sides),
-            overrides=load_overrides(overrides, gazetteer=gazetteer, sides=sides),
+            baseline=(
+                load_baseline(baseline_path, gazetteer=gazetteer, sides=sides)
+                if baseline_path
+                else []
+            ),
+            overrides=(
+                load_overrides(overrides_path, gazetteer=gazetteer, sides=sides)
+                if overrides_path
+                else []
+            ),
             **options,
         )
 

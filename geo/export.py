@@ -377,7 +377,7 @@ def acled_rows(
     changes: Iterable[ControlChange], sides: Sides, gazetteer: Gazetteer | None = None
 ) -> list[dict[str, Any]]:
     """Changes as ACLED-compatible rows (columns :data:`ACLED_COLUMNS`)."""
-    government = sides.ids[0] if sides.ids else ""
+    government = sides.government
     rows = []
     for ch in changes:
         if ch.kind == "capture":

@@ -5,7 +5,8 @@ cores (a process pool) or machines (dask) without changing a single result. Resu
 back in input order, and memory stays bounded: only a few chunks of documents are in flight.
 
 Workers never receive the gazetteer or the sides as objects: they get file paths (None for the
-packaged data) and build their own :class:`~geo.events.EventExtractor` once, on first use. The
+packaged data) and the theatre's folder, and build their own :class:`~geo.events.EventExtractor`
+once, on first use. The
 store stays single-writer: extraction runs in parallel, the caller writes the results serially.
 To pair each document with its results without holding them all, tee the documents (the tee
 buffers only the chunks in flight)::
@@ -30,7 +31,7 @@ from geo.documents import Document
 from geo.events import Event, EventExtractor
 from geo.exceptions import GazetteerError, SidesError
 from geo.gazetteer import Gazetteer
-from geo.sides import Sides
+from geo.theatre import load_theatre
 from geo.toponyms import Mention
 
 __all__ = [
@@ -243,34 +244,41 @@ def _dask_map(
 
 # -- extraction ------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=4)
-def extractor_for(gazetteer_path: PathLike = None, sides_path: PathLike = None) -> EventExtractor:
-    """The extractor of one gazetteer and one sides file, built once per process.
+def extractor_for(
+    gazetteer_path: PathLike = None, sides_path: PathLike = None, theatre_path: PathLike = None
+) -> EventExtractor:
+    """The extractor of one gazetteer, sides file and theatre, built once per process.
 
     Parameters
     ----------
     gazetteer_path, sides_path
-        The files; None for the packaged data.
+        The files; None for the theatre's own.
+    theatre_path
+        The theatre's folder or id; None for the default theatre.
     """
-    gazetteer = Gazetteer.load(gazetteer_path)
-    sides = Sides.load(sides_path)
-    return EventExtractor(gazetteer, sides)
+    theatre = load_theatre(theatre_path).with_files(sides=sides_path, gazetteer=gazetteer_path)
+    return EventExtractor(Gazetteer.load(theatre.gazetteer_path), theatre.sides)
 
 
-def _warm(gazetteer_path: PathLike, sides_path: PathLike) -> None:
+def _warm(gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike = None) -> None:
     """Worker initializer: build the extractor and its lazy indexes before the first task."""
-    extractor = extractor_for(gazetteer_path, sides_path)
-    # The automata and the foreign-name table are built on first use; pay for them here.
-    extractor.finder.find("Tripoli")
+    extractor = extractor_for(gazetteer_path, sides_path, theatre_path)
+    # The automata and the foreign-name table are built on first use; pay for them here with
+    # any name of the theatre's gazetteer.
+    first = next(iter(extractor.gazetteer), None)
+    extractor.finder.find(first.name if first is not None else "")
 
 
-def _extract_one(gazetteer_path: PathLike, sides_path: PathLike, doc: Document) -> list[Event]:
-    return extractor_for(gazetteer_path, sides_path).extract(doc)
+def _extract_one(
+    gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike, doc: Document
+) -> list[Event]:
+    return extractor_for(gazetteer_path, sides_path, theatre_path).extract(doc)
 
 
 def _analyse_one(
-    gazetteer_path: PathLike, sides_path: PathLike, doc: Document
+    gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike, doc: Document
 ) -> tuple[list[Event], list[Mention]]:
-    return extractor_for(gazetteer_path, sides_path).extract_with_mentions(doc)
+    return extractor_for(gazetteer_path, sides_path, theatre_path).extract_with_mentions(doc)
 
 
 def _checked(gazetteer_path: PathLike, sides_path: PathLike) -> tuple[str | None, str | None]:
@@ -290,6 +298,19 @@ def _checked(gazetteer_path: PathLike, sides_path: PathLike) -> tuple[str | None
     return out[0], out[1]
 
 
+def _theatre_key(theatre_path: PathLike) -> str | None:
+    """The theatre as a string every worker resolves alike; a missing one fails here.
+
+    Raises
+    ------
+    TheatreError
+        When there is no such theatre.
+    """
+    if theatre_path is None:
+        return None
+    return str(load_theatre(theatre_path).root)
+
+
 def extract_parallel(
     docs: Iterable[Document],
     *,
@@ -298,6 +319,7 @@ def extract_parallel(
     scheduler: Any = None,
     gazetteer_path: PathLike = None,
     sides_path: PathLike = None,
+    theatre_path: PathLike = None,
     chunk: int = DEFAULT_CHUNK,
 ) -> Iterator[list[Event]]:
     """The events of each document, in input order, extracted by ``jobs`` workers.
@@ -311,23 +333,26 @@ def extract_parallel(
     docs
         The documents.
     gazetteer_path, sides_path
-        The gazetteer CSV and sides TOML; None for the packaged ones.
+        The gazetteer CSV and sides TOML; None for the theatre's.
+    theatre_path
+        The theatre (its folder or id); None for the default one.
 
     Raises
     ------
-    GazetteerError, SidesError
-        When a given file does not exist.
+    GazetteerError, SidesError, TheatreError
+        When a given file or the theatre does not exist.
     """
     gp, sp = _checked(gazetteer_path, sides_path)
+    tp = _theatre_key(theatre_path)
     return map_documents(
-        functools.partial(_extract_one, gp, sp),
+        functools.partial(_extract_one, gp, sp, tp),
         docs,
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,
         chunk=chunk,
         initializer=_warm,
-        initargs=(gp, sp),
+        initargs=(gp, sp, tp),
     )
 
 
@@ -339,6 +364,7 @@ def analyse_parallel(
     scheduler: Any = None,
     gazetteer_path: PathLike = None,
     sides_path: PathLike = None,
+    theatre_path: PathLike = None,
     chunk: int = DEFAULT_CHUNK,
 ) -> Iterator[tuple[list[Event], list[Mention]]]:
     """Events and place mentions of each document, in input order: what the store ingests.
@@ -347,13 +373,14 @@ def analyse_parallel(
     :func:`extract_parallel`.
     """
     gp, sp = _checked(gazetteer_path, sides_path)
+    tp = _theatre_key(theatre_path)
     return map_documents(
-        functools.partial(_analyse_one, gp, sp),
+        functools.partial(_analyse_one, gp, sp, tp),
         docs,
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,
         chunk=chunk,
         initializer=_warm,
-        initargs=(gp, sp),
+        initargs=(gp, sp, tp),
     )

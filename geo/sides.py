@@ -52,7 +52,7 @@ class Side:
 
 @dataclass(frozen=True, slots=True)
 class AmbiguousActor:
-    """A name whose side depends on the outlet or the context ("the Libyan army")."""
+    """A name whose side depends on the outlet or the context ("the national army")."""
 
     alias: str
     variants: tuple[str, ...] = ()
@@ -352,7 +352,7 @@ class Sides:
     ) -> list[ActorMention]:
         """Actor names in ``text``, longest first on overlaps, in order of appearance.
 
-        Acronyms (aliases written in capitals, "IS", "GNA") match only in capitals, so the verb
+        Acronyms (aliases written in capitals, "IS", "SDF") match only in capitals, so the verb
         "is" is no actor. ``when`` picks the meaning of dated names.
         """
         auto, entries = self._matcher

@@ -99,6 +99,9 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('documents', 'attributes', 'documents', 'articles keyed by normalised-text hash', NULL),
   ('mentions', 'features', 'mentions', 'resolved place mentions', 4326),
   ('events', 'features', 'events', 'control events and activities', 4326);
+CREATE TABLE frontline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('frontline_meta', 'attributes', 'frontline_meta', 'what the store was built with', NULL);
 INSERT INTO gpkg_geometry_columns VALUES
   ('mentions', 'geom', 'POINT', 4326, 0, 0), ('events', 'geom', 'POINT', 4326, 0, 0);
 """
@@ -224,6 +227,53 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- the theatre ------------------------------------------------------------------------------
+    def theatre(self) -> tuple[str, str] | None:
+        """The (id, folder) of the theatre the store was built with; None when none is recorded.
+
+        The folder is "" for a packaged theatre.
+        """
+        try:
+            rows = dict(
+                self.conn.execute(
+                    "SELECT key, value FROM frontline_meta WHERE key IN ('theatre', 'theatre_dir')"
+                ).fetchall()
+            )
+        except sqlite3.OperationalError:  # a store written before theatres were recorded
+            return None
+        return (rows["theatre"], rows.get("theatre_dir", "")) if "theatre" in rows else None
+
+    def bind_theatre(self, theatre_id: str, folder: str = "") -> None:
+        """Record the theatre the store is built with, or check it is the one recorded.
+
+        Raises
+        ------
+        StoreError
+            When the store was built with another theatre: one store holds one war.
+        """
+        recorded = self.theatre()
+        if recorded is not None:
+            if recorded[0] != theatre_id:
+                raise StoreError(
+                    f"{self.path}: built with theatre {recorded[0]!r}, not {theatre_id!r}; "
+                    "one store holds one theatre (use another --store)"
+                )
+            return
+        self._begin()
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS frontline_meta "
+                "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO frontline_meta (key, value) VALUES (?, ?)",
+                [("theatre", theatre_id), ("theatre_dir", folder)],
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     # -- writing --------------------------------------------------------------------------------
     def _begin(self) -> None:

@@ -234,3 +234,74 @@ def test_terminal_escapes_from_inputs_are_never_printed(tmp_path: Path) -> None:
         assert not any(ch in out + err for ch in "\x1b\x07\x9b"), repr(out + err)
     jsonl = outputs[2][1].splitlines()
     assert json.loads(jsonl[0])["doc_id"] == f"doc{evil}"  # escaped, not lost
+
+
+# -- theatres -------------------------------------------------------------------------------------
+_ELEVEN = (
+    "Rebels seized the town of Zawiya on Sunday, February 27, 2011.\n"
+    "Pro-Gaddafi forces retook Brega on Wednesday, March 2, 2011, residents said.\n"
+)
+
+
+def test_every_command_takes_theatre() -> None:
+    for cmd in (
+        ["places"],
+        ["extract"],
+        ["ingest"],
+        ["events"],
+        ["control"],
+        ["export"],
+        ["map"],
+        ["demo"],
+        ["gazetteer", "lookup"],
+        ["gazetteer", "suggest"],
+    ):
+        code, out, _ = run(*cmd, "--help")
+        assert code == 0 and "--theatre" in out, cmd
+
+
+def test_the_store_keeps_its_theatre_and_refuses_another(tmp_path: Path) -> None:
+    doc = tmp_path / "d.txt"
+    doc.write_text(_ELEVEN, encoding="utf-8")
+    store = str(tmp_path / "s.gpkg")
+    code, _, err = run("ingest", str(doc), "--store", store, "--theatre", "libya-2011")
+    assert code == 0, err
+    # Without --theatre, reading commands use the store's theatre: its sides and baseline.
+    code, out, err = run("control", "--store", store, "--date", "2011-03-05", "--format", "csv")
+    assert code == 0, err
+    rows = {r["place_name"]: r["controller"] for r in csv.DictReader(io.StringIO(out))}
+    assert rows["Benghazi"] == "REBELS"  # the 2011 baseline
+    assert rows["Tripoli"] == "GADDAFI"
+    for cmd in (
+        ["control", "--date", "2011-03-05"],
+        ["events"],
+        ["ingest", str(doc)],
+        ["export", "--what", "events"],
+    ):
+        code, _, err = run(*cmd, "--store", store, "--theatre", "libya-2019")
+        assert code != 0 and "built with theatre 'libya-2011'" in err, cmd
+    code, _, err = run("events", "--store", store, "--theatre", "libya-2011")
+    assert code == 0, err
+
+
+def test_an_unknown_theatre_is_one_clear_line(tmp_path: Path) -> None:
+    code, _, err = run("places", str(SEEDS), "--theatre", "narnia")
+    assert code != 0
+    assert "narnia: no such theatre (packaged: libya-2011, libya-2019" in err
+    code, _, err = run("ingest", str(SEEDS), "--store", str(tmp_path / "s.gpkg"), "--theatre", "x")
+    assert code != 0 and not (tmp_path / "s.gpkg").exists()
+
+
+def test_sides_override_a_theatre(tmp_path: Path) -> None:
+    doc = tmp_path / "d.txt"
+    doc.write_text("The Crimson Guard seized Zawiya on 27 February 2011.\n", encoding="utf-8")
+    sides = tmp_path / "s.toml"
+    sides.write_text(
+        "[[side]]\nid='RED'\ncolour='#f00'\naliases=['Crimson Guard']\n"
+        "[[side]]\nid='BLUE'\ncolour='#00f'\n",
+        encoding="utf-8",
+    )
+    args = ["extract", str(doc), "--theatre", "libya-2011", "--sides", str(sides)]
+    code, out, err = run(*args, "--format", "csv")
+    assert code == 0, err
+    assert [r["side"] for r in csv.DictReader(io.StringIO(out))] == ["RED"]

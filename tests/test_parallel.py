@@ -11,7 +11,7 @@ import pytest
 
 from geo.documents import Document, load_documents
 from geo.events import Event, EventExtractor
-from geo.exceptions import GazetteerError, SidesError
+from geo.exceptions import GazetteerError, SidesError, TheatreError
 from geo.gazetteer import Gazetteer
 from geo.parallel import (
     analyse_parallel,
@@ -21,6 +21,7 @@ from geo.parallel import (
     resolve_jobs,
 )
 from geo.sides import Sides
+from geo.theatre import load_theatre
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
@@ -174,3 +175,14 @@ def test_cli_jobs_give_the_serial_output(tmp_path: Path) -> None:
         listed = runner.invoke(main, ["events", "--store", str(store), "--format", "jsonl"])
         dumps.append(listed.stdout)
     assert dumps[0] and dumps[0] == dumps[1]
+
+
+def test_workers_use_the_theatre_they_are_given(docs: list[Document]) -> None:
+    theatre = load_theatre("libya-2011")
+    extractor = EventExtractor(Gazetteer.load(theatre.gazetteer_path), theatre.sides)
+    expected = [extractor.extract(d) for d in docs[:3]]
+    got = list(extract_parallel(docs[:3], jobs=2, chunk=1, theatre_path="libya-2011"))
+    assert got == expected
+    assert {e.side for events in got for e in events} <= set(theatre.sides.ids) | {"NATO"}
+    with pytest.raises(TheatreError, match="no such theatre"):
+        extract_parallel(docs, jobs=2, theatre_path="nowhere-1900")

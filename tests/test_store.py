@@ -253,3 +253,29 @@ def test_place_filter_accepts_any_spelling_the_gazetteer_knows(seed_store: Path)
         assert res.exit_code == 0, res.output
         counts[name] = res.output.splitlines()[-1]
     assert len(set(counts.values())) == 1 and counts["Tarhuna"] != "0 event(s)", counts
+
+
+def test_the_store_records_one_theatre(tmp_path: Path) -> None:
+    path = tmp_path / "t.gpkg"
+    with Store(path) as store:
+        assert store.theatre() is None
+        store.bind_theatre("war-a", "/somewhere/war-a")
+        store.bind_theatre("war-a", "/elsewhere")  # the same war: nothing changes
+        assert store.theatre() == ("war-a", "/somewhere/war-a")
+        with pytest.raises(StoreError, match="built with theatre 'war-a', not 'war-b'"):
+            store.bind_theatre("war-b")
+    assert "frontline_meta" in {name for name, _ in pyogrio.list_layers(path)}
+
+
+def test_a_store_from_before_theatres_takes_one(tmp_path: Path) -> None:
+    path = tmp_path / "old.gpkg"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'frontline_meta'")
+    conn.execute("DROP TABLE frontline_meta")
+    conn.commit()
+    conn.close()
+    with Store(path, create=False) as store:
+        assert store.theatre() is None
+        store.bind_theatre("war-a")
+        assert store.theatre() == ("war-a", "")

@@ -7,11 +7,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from geo.analyst import load_baseline, load_overrides
+from geo.cli import main
+from geo.control import ControlHistory
 from geo.exceptions import SidesError, TheatreError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
+from geo.store import Store
 from geo.theatre import Attribution, default_theatre_id, load_theatre, packaged_theatres
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,3 +146,58 @@ def test_attribution_is_escaped() -> None:
         '<a href="https://x.test/?a=1&amp;b=&quot;2&quot;">A &lt;b&gt;</a> (CC &amp; co)'
     )
     assert Attribution("plain").html() == "plain"
+
+
+# -- the 2011 demo, on the dev corpus (skipped without ../shared) ----------------------------------
+DEV2011 = ROOT.parent / "shared" / "devcorpus" / "libya-2011"
+needs_dev2011 = pytest.mark.skipif(
+    not (DEV2011 / "articles").is_dir(), reason="../shared/devcorpus/libya-2011 is not available"
+)
+
+
+@pytest.fixture(scope="module")
+def demo_2011(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    out = tmp_path_factory.mktemp("demo2011")
+    store, maps = out / "d.gpkg", out / "maps"
+    args = ["demo", "--theatre", "libya-2011", str(DEV2011 / "articles")]
+    args += ["--meta", str(DEV2011 / "articles.csv"), "--store", str(store), "--maps", str(maps)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    return store, maps, res.stdout
+
+
+@needs_dev2011
+@pytest.mark.slow
+def test_the_2011_demo_writes_a_2011_map(demo_2011: tuple[Path, Path, str]) -> None:
+    store, maps, _ = demo_2011
+    page = (maps / "libya-2011.html").read_text(encoding="utf-8")
+    assert (maps / "libya-2011-offline.html").is_file()
+    # The slider runs from the late-February baseline into October, inside the war.
+    assert "27 February 2011" in page and "October 2011" in page
+    assert "2018" not in page.split("fl-sub", 1)[1][:300]
+    with Store(store, create=False) as st:
+        assert st.theatre() == ("libya-2011", "")
+
+
+@needs_dev2011
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="depends on the extractor (issue 9) and fusion (issue 11): today Benghazi turns "
+    "contested in June and Sirte rebel in September",
+    strict=False,
+)
+def test_the_2011_demo_history_has_the_war_s_turns(demo_2011: tuple[Path, Path, str]) -> None:
+    store, _, _ = demo_2011
+    theatre = load_theatre("libya-2011")
+    with Store(store, create=False) as st:
+        history = ControlHistory.from_store(st, theatre=theatre)
+
+    def held(name: str, day: date) -> str:
+        return next(s.controller for s in history.state(day) if s.place_name == name)
+
+    for day in (date(2011, 2, 28), date(2011, 4, 15), date(2011, 7, 1), date(2011, 10, 20)):
+        assert held("Benghazi", day) == "REBELS", day
+    assert held("Tripoli", date(2011, 8, 1)) == "GADDAFI"
+    assert held("Tripoli", date(2011, 8, 31)) == "REBELS"
+    assert held("Sirte", date(2011, 10, 1)) != "REBELS"
+    assert held("Sirte", date(2011, 10, 31)) == "REBELS"

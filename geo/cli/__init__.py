@@ -59,7 +59,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
       frontline extract seeds/ --published 2020-06-06 -o events.jsonl
       frontline ingest seeds/ --published 2020-06-06      # into frontline.gpkg
       frontline control --date 2020-06-07
-      frontline map -o maps/libya.html --offline
+      frontline map --offline                            # maps/<theatre map>.html
     """
     ctx.obj = RunState(quiet=quiet)
     level = logging.WARNING - 10 * verbose if not quiet else logging.ERROR

@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from geo.cli._common import warn
-from geo.exceptions import GazetteerError, SidesError
+from geo.exceptions import GazetteerError, SidesError, StoreError, TheatreError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
+from geo.theatre import Theatre, load_theatre, packaged_theatres
+
+if TYPE_CHECKING:
+    from geo.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,16 +138,82 @@ def output_format(
     return fmt or default
 
 
+THEATRE_HELP = (
+    "The war: a packaged theatre id or a folder with a theatre.toml "
+    "[default: the store's theatre, else the packaged default]."
+)
+
+
+def theatre_option(func: F) -> F:
+    """--theatre ID|DIR."""
+    return click.option("--theatre", metavar="ID|DIR", help=THEATRE_HELP)(func)
+
+
 def gazetteer_options(func: F) -> F:
-    """--gazetteer and --sides overrides of the packaged data."""
+    """--theatre, with --gazetteer and --sides overrides of its files."""
     func = click.option(
-        "--sides", type=click.Path(exists=True, dir_okay=False), help="Sides TOML file."
+        "--sides",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Sides TOML file [default: the theatre's].",
     )(func)
-    return click.option(
+    func = click.option(
         "--gazetteer",
         type=click.Path(exists=True, dir_okay=False),
-        help="Gazetteer CSV (default: the packaged Libya gazetteer).",
+        help="Gazetteer CSV [default: the theatre's].",
     )(func)
+    return theatre_option(func)
+
+
+def resolve_theatre(
+    theatre: str | None,
+    *,
+    sides: str | None = None,
+    gazetteer: str | None = None,
+    store: Store | None = None,
+) -> Theatre:
+    """The theatre of a command: --theatre, else the store's, else the default; then overrides.
+
+    A store built with another theatre is a usage error: one store holds one war.
+    """
+    recorded = store.theatre() if store is not None else None
+    try:
+        if theatre is None and recorded is not None:
+            found = load_theatre(recorded[1] or recorded[0])
+        else:
+            found = load_theatre(theatre)
+        if store is not None and recorded is not None and recorded[0] != found.id:
+            raise click.UsageError(
+                f"{store.path} was built with theatre {recorded[0]!r}, not {found.id!r}: "
+                "one store holds one theatre (use another --store, or leave out --theatre)"
+            )
+        return found.with_files(sides=sides, gazetteer=gazetteer)
+    except (TheatreError, SidesError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def theatre_of_store(
+    store_path: Path,
+    theatre: str | None,
+    *,
+    sides: str | None = None,
+    gazetteer: str | None = None,
+) -> Theatre:
+    """:func:`resolve_theatre` against the store at ``store_path``, if there is one yet."""
+    if not store_path.exists():
+        return resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
+    from geo.store import Store
+
+    try:
+        with Store(store_path, create=False) as store:
+            return resolve_theatre(theatre, sides=sides, gazetteer=gazetteer, store=store)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def theatre_folder(theatre: Theatre) -> str:
+    """What a store records as the theatre's folder: "" for a packaged theatre."""
+    packaged = theatre.id in packaged_theatres() and load_theatre(theatre.id).root == theatre.root
+    return "" if packaged else str(theatre.root)
 
 
 def load_gazetteer(path: str | None) -> Gazetteer:

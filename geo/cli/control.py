@@ -10,11 +10,12 @@ from typing import Any, TypeVar
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import date_option
+from geo.cli._options import THEATRE_HELP, date_option, resolve_theatre
 from geo.control import ControlHistory
 from geo.exceptions import FrontlineError
 from geo.export import frame_csv, layer
 from geo.store import DEFAULT_STORE, Store
+from geo.theatre import Theatre
 
 __all__ = ["build_history", "command", "evidence_note", "history_options"]
 
@@ -31,6 +32,17 @@ def history_options(func: F) -> F:
             default=DEFAULT_STORE,
             show_default=True,
             help="The event store (GeoPackage).",
+        ),
+        click.option("--theatre", metavar="ID|DIR", help=THEATRE_HELP),
+        click.option(
+            "--sides",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Sides TOML file [default: the theatre's].",
+        ),
+        click.option(
+            "--gazetteer",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Gazetteer CSV [default: the theatre's].",
         ),
         click.option(
             "--baseline",
@@ -69,14 +81,22 @@ def build_history(
     overrides: Path | None,
     stale_days: int,
     max_distance_km: float,
-) -> tuple[Store, ControlHistory]:
-    """Open the store and build the history; raises ClickException on a data error."""
+    theatre: str | None = None,
+    sides: str | None = None,
+    gazetteer: str | None = None,
+) -> tuple[Store, ControlHistory, Theatre]:
+    """Open the store and build its history with its theatre; ClickException on a data error.
+
+    The theatre is ``theatre`` (which must be the store's), else the one the store records.
+    """
     if not store_path.exists():
         raise click.ClickException(f"{store_path}: no such store (run `frontline ingest` first)")
     try:
         store = Store(store_path, create=False)
+        th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer, store=store)
         history = ControlHistory.from_store(
             store,
+            theatre=th,
             baseline=baseline,
             overrides=overrides,
             stale_days=stale_days,
@@ -84,7 +104,7 @@ def build_history(
         )
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None
-    return store, history
+    return store, history, th
 
 
 def evidence_note(history: ControlHistory, first: date, last: date | None = None) -> None:
@@ -115,14 +135,20 @@ def command(
     day: date,
     fmt: str,
     store_path: Path,
+    theatre: str | None,
+    sides: str | None,
+    gazetteer: str | None,
     baseline: Path | None,
     overrides: Path | None,
     stale_days: int,
     max_distance_km: float,
 ) -> None:
     """Print who controls each known place on --date."""
-    store, history = build_history(
+    store, history, _ = build_history(
         store_path=store_path,
+        theatre=theatre,
+        sides=sides,
+        gazetteer=gazetteer,
         baseline=baseline,
         overrides=overrides,
         stale_days=stale_days,

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import DAY, load_gazetteer, load_sides
+from geo.cli._options import (
+    DAY,
+    gazetteer_options,
+    load_gazetteer,
+    resolve_theatre,
+    theatre_folder,
+)
+from geo.documents import Document
+from geo.theatre import Theatre
 
 
 @click.command("demo")
@@ -17,6 +26,11 @@ from geo.cli._options import DAY, load_gazetteer, load_sides
     "--published",
     type=DAY,
     help="Publication date for articles that carry none.",
+)
+@click.option(
+    "--meta",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of article metadata (id, published, url, outlet, title).",
 )
 @click.option(
     "--maps",
@@ -39,24 +53,40 @@ from geo.cli._options import DAY, load_gazetteer, load_sides
     type=DAY,
     help="Also print who controls what on this date.",
 )
+@gazetteer_options
 def command(
-    paths: tuple[str, ...], published: date | None, maps_dir: str, store: str, on: date | None
+    paths: tuple[str, ...],
+    published: date | None,
+    meta: str | None,
+    maps_dir: str,
+    store: str,
+    on: date | None,
+    theatre: str | None,
+    gazetteer: str | None,
+    sides: str | None,
 ) -> None:
     """Ingest PATHS into a fresh store, print the places and the control table, and write
-    MAPS/libya.html (online tiles) and MAPS/libya-offline.html (self-contained)."""
+    MAPS/NAME.html (online tiles) and MAPS/NAME-offline.html (self-contained), NAME being
+    the theatre's default map name.
+
+    \b
+    Examples:
+      frontline demo seeds/ --published 2020-06-06
+      frontline demo --theatre ID|DIR ARTICLES/ --meta ARTICLES.csv
+    """
     from geo.control import ControlHistory
     from geo.events import EventExtractor
     from geo.render import render_map, write_embed_snippet
     from geo.store import Store, ingest
 
-    gaz = load_gazetteer(None)
-    sides = load_sides(None)
-    extractor = EventExtractor(gaz, sides)
+    th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
+    gaz = load_gazetteer(str(th.gazetteer_path))
+    extractor = EventExtractor(gaz, th.sides)
     store_path = Path(store)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     if store_path.exists():
         store_path.unlink()  # the demo always starts from scratch
-    docs = list(c.iter_docs(paths, published=published, meta=None))
+    docs = list(c.iter_docs(paths, published=published, meta=meta))
     c.fail_if_nothing(len(docs), "documents")
 
     rows = []
@@ -76,10 +106,11 @@ def command(
     click.echo(c.table(rows, ["doc_id", "mention", "place", "kind", "lat", "lon"]))
 
     with Store(store_path) as st:
+        st.bind_theatre(th.id, theatre_folder(th))
         result = ingest(st, c.progress(docs, desc="ingest", total=len(docs)), extractor)
-        history = ControlHistory.from_store(st, sides=sides, gazetteer=gaz)
+        history = ControlHistory.from_store(st, theatre=th, gazetteer=gaz)
     click.echo(f"Stored {result.added} article(s) and {result.events} event(s) in {store_path}")
-    day = on or max((d.published for d in docs if d.published), default=None)
+    day = on or _last_day(docs, th)
     if day is not None:
         states = [s for s in history.state(day) if s.controller != "unknown"]
         click.echo(f"\nControl on {day.isoformat()}:")
@@ -103,10 +134,32 @@ def command(
     as_of = [b.as_of for b in history.baseline.values()]
     start = min(as_of) if as_of else None
     end = day + timedelta(days=4) if day is not None else None
-    online = render_map(history, sides, start=start, end=end, out_path=out / "libya.html")
+    if th.period is not None:  # the slider stays inside the war
+        start = max(start, th.period[0]) if start else th.period[0]
+        end = min(end, th.period[1]) if end else th.period[1]
+    name = th.default_map
+    common: dict[str, Any] = {"start": start, "end": end, "theatre": th}
+    online = render_map(history, th.sides, out_path=out / f"{name}.html", **common)
     offline = render_map(
-        history, sides, start=start, end=end, offline=True, out_path=out / "libya-offline.html"
+        history, th.sides, offline=True, out_path=out / f"{name}-offline.html", **common
     )
     snippet = write_embed_snippet(online)
     click.echo(f"Open {offline.resolve()} in a browser (works offline);")
     click.echo(f"     {online.resolve()} uses online tiles; embed with {snippet}.")
+
+
+def _last_day(docs: list[Document], theatre: Theatre) -> date | None:
+    """The newest publication date inside the theatre's period; a warning for each outside."""
+    days = []
+    for doc in docs:
+        if doc.published is None:
+            continue
+        if theatre.period and not theatre.period[0] <= doc.published <= theatre.period[1]:
+            first, last = theatre.period
+            c.warn(
+                f"{doc.path}: published {doc.published}, outside {theatre.id} "
+                f"({first} to {last}); check its date (--meta or --published)"
+            )
+            continue
+        days.append(doc.published)
+    return max(days, default=None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import date_option, load_gazetteer
+from geo.cli._options import date_option, load_gazetteer, resolve_theatre, theatre_option
 from geo.events import EVENT_FIELDS
 from geo.exceptions import FrontlineError
 from geo.store import DEFAULT_STORE, Store
@@ -30,12 +30,18 @@ __all__ = ["command"]
 @click.option(
     "--place", help="Place id or name; a name is resolved through the gazetteer (any spelling)."
 )
-@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False), help="Gazetteer CSV.")
+@click.option(
+    "--gazetteer",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gazetteer CSV [default: the theatre's].",
+)
 @date_option("--from", "start", partial=True, help="Events dated on or after this.")
 @date_option("--to", "end", partial=True, end=True, help="Events dated on or before this.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
+@theatre_option
 def command(
     *,
+    theatre: str | None,
     store_path: Path,
     place: str | None,
     gazetteer: str | None,
@@ -46,9 +52,12 @@ def command(
     """List stored events; a date range keeps events whose date period overlaps it."""
     if not store_path.exists():
         raise click.ClickException(f"{store_path}: no such store (run `frontline ingest` first)")
-    place_ids = [p.id for p in load_gazetteer(gazetteer).lookup(place)] if place else []
     try:
         with Store(store_path, create=False) as store:
+            # The store's theatre (another --theatre is an error) names the gazetteer.
+            th = resolve_theatre(theatre, gazetteer=gazetteer, store=store)
+            gaz = load_gazetteer(str(th.gazetteer_path)) if place else None
+            place_ids = [p.id for p in gaz.lookup(place)] if gaz and place else []
             events = store.events(place=place, place_ids=place_ids, start=start, end=end)
     except FrontlineError as exc:
         raise click.ClickException(str(exc)) from None

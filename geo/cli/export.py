@@ -46,6 +46,9 @@ def command(
     fmt: str | None,
     output: Path | None,
     store_path: Path,
+    theatre: str | None,
+    sides: str | None,
+    gazetteer: str | None,
     baseline: Path | None,
     overrides: Path | None,
     stale_days: int,
@@ -60,8 +63,11 @@ def command(
     kind = output_format(output, fmt, FORMATS, "geojson")
     if output is not None:
         _refuse_store(output, store_path)
-    store, history = build_history(
+    store, history, th = build_history(
         store_path=store_path,
+        theatre=theatre,
+        sides=sides,
+        gazetteer=gazetteer,
         baseline=baseline,
         overrides=overrides,
         stale_days=stale_days,
@@ -86,7 +92,7 @@ def command(
             for ch in history.changes()
             if (ch.place_id, ch.kind, ch.effective.isoformat()) in chosen
         ]
-        acled = acled_rows(changes, history.sides, Gazetteer.load())
+        acled = acled_rows(changes, history.sides, Gazetteer.load(th.gazetteer_path))
     try:
         text = write(frame, kind, output, what=what, acled=acled)
     except (OutputError, ValueError) as exc:

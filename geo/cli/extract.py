@@ -13,11 +13,11 @@ from geo.cli._options import (
     documents_options,
     gazetteer_options,
     load_gazetteer,
-    load_sides,
     output_format,
     parallel_options,
     parallel_wanted,
     require_engine,
+    resolve_theatre,
 )
 from geo.events import EVENT_FIELDS, EventExtractor
 from geo.parallel import extract_parallel, parse_engine
@@ -50,6 +50,7 @@ def command(
     published: date | None,
     published_override: date | None,
     meta: str | None,
+    theatre: str | None,
     gazetteer: str | None,
     sides: str | None,
     fmt: str | None,
@@ -63,7 +64,10 @@ def command(
     FILE|DIR... (.txt, .jsonl), one record per event with the sentence it came from."""
     kind = output_format(output, fmt, FORMATS, "jsonl")
     require_engine(engine)
-    extractor = EventExtractor(load_gazetteer(gazetteer), load_sides(sides), activities=activities)
+    th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
+    extractor = EventExtractor(
+        load_gazetteer(str(th.gazetteer_path)), th.sides, activities=activities
+    )
     records: list[dict[str, Any]] = []
     docs = 0
     loaded = c.iter_docs(
@@ -79,8 +83,9 @@ def command(
             jobs=jobs,
             engine=parse_engine(engine),
             scheduler=scheduler,
-            gazetteer_path=gazetteer,
-            sides_path=sides,
+            gazetteer_path=th.gazetteer_path,
+            sides_path=th.sides_path,
+            theatre_path=th.root,
         )
     else:
         results = (extractor.extract(d) for d in theirs)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import load_gazetteer, load_sides
+from geo.cli._options import (
+    gazetteer_options,
+    load_gazetteer,
+    resolve_theatre,
+    theatre_option,
+)
 from geo.exceptions import GeocoderError
 from geo.gazetteer import data_path
 from geo.geocode import append_aliases, make_geocoder, suggest
@@ -18,10 +23,15 @@ def command() -> None:
 
 @command.command("lookup")
 @click.argument("names", nargs=-1, required=True)
-@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False))
-def lookup(names: tuple[str, ...], gazetteer: str | None) -> None:
+@click.option(
+    "--gazetteer",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gazetteer CSV [default: the theatre's].",
+)
+@theatre_option
+def lookup(names: tuple[str, ...], gazetteer: str | None, theatre: str | None) -> None:
     """Show the places each NAME resolves to (most important first)."""
-    gaz = load_gazetteer(gazetteer)
+    gaz = load_gazetteer(str(resolve_theatre(theatre, gazetteer=gazetteer).gazetteer_path))
     rows: list[dict[str, object]] = []
     for name in names:
         places = gaz.lookup(name)
@@ -54,8 +64,7 @@ def lookup(names: tuple[str, ...], gazetteer: str | None) -> None:
 @click.option(
     "--min-delay", type=float, default=1.0, show_default=True, help="Seconds between calls."
 )
-@click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False))
-@click.option("--sides", type=click.Path(exists=True, dir_okay=False))
+@gazetteer_options
 def suggest_cmd(
     names: tuple[str, ...],
     geocoder: str,
@@ -63,13 +72,15 @@ def suggest_cmd(
     scheme: str | None,
     aliases: str | None,
     min_delay: float,
+    theatre: str | None,
     gazetteer: str | None,
     sides: str | None,
 ) -> None:
     """ONLINE, opt-in: ask a geocoder about NAMES the offline gazetteer misses and append its
     proposals to aliases.csv for review. Never used by any other command."""
-    gaz = load_gazetteer(gazetteer)
-    sd = load_sides(sides)
+    th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
+    gaz = load_gazetteer(str(th.gazetteer_path))
+    sd = th.sides
     try:
         coder = make_geocoder(geocoder, domain=domain, scheme=scheme)
         found = suggest(

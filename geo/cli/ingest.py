@@ -13,13 +13,20 @@ from pathlib import Path
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import date_option, parallel_options, parallel_wanted, require_engine
+from geo.cli._options import (
+    date_option,
+    gazetteer_options,
+    parallel_options,
+    parallel_wanted,
+    require_engine,
+    theatre_folder,
+    theatre_of_store,
+)
 from geo.documents import Document, load_documents, read_meta
 from geo.events import EventExtractor
 from geo.exceptions import DocumentError, FrontlineError
 from geo.gazetteer import Gazetteer
 from geo.parallel import analyse_parallel, parse_engine
-from geo.sides import Sides
 from geo.store import DEFAULT_STORE, Store, ingest
 
 __all__ = ["command"]
@@ -57,6 +64,7 @@ HANG_ENV = "FRONTLINE_TEST_HANG_IN_BATCH"
     help="Documents per transaction.",
 )
 @click.option("--reextract", is_flag=True, help="Re-run extraction on every stored document.")
+@gazetteer_options
 @parallel_options
 def command(
     *,
@@ -67,6 +75,9 @@ def command(
     meta: Path | None,
     batch_size: int,
     reextract: bool,
+    theatre: str | None,
+    gazetteer: str | None,
+    sides: str | None,
     jobs: int,
     engine: str,
     scheduler: str | None,
@@ -75,6 +86,7 @@ def command(
     if not paths and not reextract:
         raise click.UsageError("give files or directories to ingest, or --reextract")
     require_engine(engine)
+    th = theatre_of_store(store_path, theatre, sides=sides, gazetteer=gazetteer)
     try:
         docs = load_documents(
             paths,
@@ -84,15 +96,22 @@ def command(
             on_error=c.report,
         )
         pending = _first_or_fail(docs, bool(paths) and not reextract)
-        extractor = EventExtractor(Gazetteer.load(), Sides.load())
+        extractor = EventExtractor(Gazetteer.load(th.gazetteer_path), th.sides)
         analyse = None
         if parallel_wanted(jobs, engine):
             # Extraction fans out; this process stays the single writer.
             analyse = functools.partial(
-                analyse_parallel, jobs=jobs, engine=parse_engine(engine), scheduler=scheduler
+                analyse_parallel,
+                jobs=jobs,
+                engine=parse_engine(engine),
+                scheduler=scheduler,
+                gazetteer_path=th.gazetteer_path,
+                sides_path=th.sides_path,
+                theatre_path=th.root,
             )
         batches = _Batches()
         with Store(store_path) as store:
+            store.bind_theatre(th.id, theatre_folder(th))
             result = ingest(
                 store,
                 c.progress(pending, desc="ingest"),

@@ -31,9 +31,8 @@ __all__ = ["command"]
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("maps/libya.html"),
-    show_default=True,
-    help="The HTML page to write (.html), atomically.",
+    help="The HTML page to write (.html), atomically "
+    "[default: maps/<the theatre's default_map>.html].",
 )
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the map.")
 @click.option(
@@ -56,12 +55,15 @@ def command(
     *,
     start: date | None,
     end: date | None,
-    output: Path,
+    output: Path | None,
     title: str,
     offline: bool,
     embed: bool,
     event_days: int,
     store_path: Path,
+    theatre: str | None,
+    sides: str | None,
+    gazetteer: str | None,
     baseline: Path | None,
     overrides: Path | None,
     stale_days: int,
@@ -72,12 +74,16 @@ def command(
     \b
     Open it at a date with #date=YYYY-MM-DD after the file name.
     Examples:
-      frontline map -o maps/libya.html --embed
-      frontline map --offline --from 2020-05-20 --to 2020-06-10 -o maps/libya-offline.html
+      frontline map --embed
+      frontline map --offline --from 2020-05-20 --to 2020-06-10 -o maps/offline.html
+      frontline map --store war2.gpkg --theatre path/to/my-theatre
     """
     output_format(output, None, ("html",), "html")  # refuses -o map.gpkg, map.geojson, ...
-    store, history = build_history(
+    store, history, th = build_history(
         store_path=store_path,
+        theatre=theatre,
+        sides=sides,
+        gazetteer=gazetteer,
         baseline=baseline,
         overrides=overrides,
         stale_days=stale_days,
@@ -92,8 +98,9 @@ def command(
             end=end,
             title=title,
             offline=offline,
-            out_path=output,
+            out_path=output or Path("maps") / f"{th.default_map}.html",
             event_days=event_days,
+            theatre=th,
         )
     except (VendorError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None

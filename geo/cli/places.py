@@ -12,8 +12,8 @@ from geo.cli._options import (
     documents_options,
     gazetteer_options,
     load_gazetteer,
-    load_sides,
     output_format,
+    resolve_theatre,
 )
 from geo.toponyms import PlaceFinder
 
@@ -49,6 +49,7 @@ def command(
     published: date | None,
     published_override: date | None,
     meta: str | None,
+    theatre: str | None,
     gazetteer: str | None,
     sides: str | None,
     fmt: str | None,
@@ -59,8 +60,9 @@ def command(
     Coordinates are WGS84 lat/lon of the resolved gazetteer place.
     """
     kind = output_format(output, fmt, FORMATS, "table")
-    gaz = load_gazetteer(gazetteer)
-    sd = load_sides(sides)
+    th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
+    gaz = load_gazetteer(str(th.gazetteer_path))
+    sd = th.sides
     finder = PlaceFinder(
         gaz, masks=sd.masks, persons=sd.persons, home_country=sd.theatre.country or None
     )
