@@ -193,7 +193,9 @@ class EventExtractor:
             home_country=sides.theatre.country or None,
         )
         self._airports: dict[str, Place | None] = {}
-        capitals = [p for p in gazetteer if p.kind == "capital"]
+        # "The capital": the theatre's one declared capital, else the gazetteer's only one.
+        declared = [gazetteer.get(c) for c in sides.region.capitals if c in gazetteer]
+        capitals = declared or [p for p in gazetteer if p.kind == "capital"]
         self._capital = capitals[0] if len(capitals) == 1 else None
 
     # -- public -------------------------------------------------------------------------------

@@ -85,13 +85,16 @@ WORLD: Bounds = ((-90.0, -180.0), (90.0, 180.0))
 class Region:
     """Where the war is: its name, ISO country code and map bounds ((lat, lon) corners).
 
-    A theatre's ``theatre.toml`` gives it (see :mod:`geo.theatre`); a standalone sides file may
-    carry it in a ``[theatre]`` table.
+    ``capitals`` are the gazetteer ids "the capital" may mean (one, several when a war has rival
+    seats of government, or none to take the gazetteer's). A theatre's ``theatre.toml`` gives
+    the region (see :mod:`geo.theatre`); a standalone sides file may carry it in a ``[theatre]``
+    table.
     """
 
     name: str
     country: str
     bounds: Bounds = WORLD
+    capitals: tuple[str, ...] = ()
 
 
 # The old name of :class:`Region`, kept so code written against it keeps working.
@@ -174,6 +177,7 @@ class Sides:
                 (float(bounds[0][0]), float(bounds[0][1])),
                 (float(bounds[1][0]), float(bounds[1][1])),
             ),
+            capitals=tuple(str(c) for c in raw.get("capitals", ())),
         )
 
     @staticmethod

@@ -96,7 +96,7 @@ class Theatre:
     @property
     def region(self) -> Region:
         """Name, country and view of the theatre, as the sides carry them."""
-        return Region(self.title, self.country, self.bounds)
+        return Region(self.title, self.country, self.bounds, self.capitals)
 
     @property
     def attribution_html(self) -> str:
@@ -201,7 +201,8 @@ def _period(raw: Mapping[str, Any]) -> tuple[date, date] | None:
 def _region_of(raw: Mapping[str, Any]) -> Region:
     countries = [str(c) for c in raw.get("countries", ())]
     title = str(raw.get("title", raw.get("id", "")))
-    return Region(title, countries[0] if countries else "", _bounds(raw))
+    capitals = tuple(str(c) for c in raw.get("capitals", ()))
+    return Region(title, countries[0] if countries else "", _bounds(raw), capitals)
 
 
 def read_region(path: Path | str) -> Region:
@@ -290,5 +291,5 @@ def load_theatre(id_or_dir: Path | str | None = None) -> Theatre:
         overrides_path=files["overrides"],
         land_path=files["land"],
         boundary_path=files["boundary"],
-        capitals=tuple(str(c) for c in raw.get("capitals", ())),
+        capitals=region.capitals,
     )

@@ -201,3 +201,9 @@ def test_the_2011_demo_history_has_the_war_s_turns(demo_2011: tuple[Path, Path, 
     assert held("Tripoli", date(2011, 8, 31)) == "REBELS"
     assert held("Sirte", date(2011, 10, 1)) != "REBELS"
     assert held("Sirte", date(2011, 10, 31)) == "REBELS"
+
+
+def test_the_capital_is_the_theatre_s() -> None:
+    for theatre_id in ("libya-2019", "libya-2011"):
+        t = load_theatre(theatre_id)
+        assert t.capitals == ("geonames:2210247",) == t.sides.region.capitals
