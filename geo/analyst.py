@@ -4,7 +4,9 @@ Both are UTF-8 CSV files with a header row; blank rows and rows whose first cell
 ``#`` are skipped, and every error names the file and line (:class:`~geo.exceptions.OverrideError`).
 
 * a theatre's ``baseline.csv`` (``place_id,place_name,side,as_of,source_note``): who held
-  each place on ``as_of``; ``side`` is a side id or ``unknown``; one row per place.
+  each place on ``as_of``; ``side`` is a side id or ``unknown``. A file may hold several dated
+  snapshots: a place may have one row per ``as_of`` date, each with its source. A file with only
+  the header is an empty baseline (the control picture from the articles alone).
 * a theatre's ``overrides.csv`` (``action,place_id,side,kind,date,doc_id,note``): ``add``
   inserts a report that is fused like any other; ``reject`` drops every event matching the non-empty
   fields; ``set`` forces the controller (a side id, ``contested`` or ``unknown``) from ``date``
@@ -118,15 +120,21 @@ def load_baseline(
 ) -> list[BaselineEntry]:
     """Read a baseline CSV (``place_id,place_name,side,as_of,source_note``).
 
+    Returns
+    -------
+    list of BaselineEntry
+        In file order; a place may have several rows with different ``as_of`` dates.
+
     Raises
     ------
     OverrideError
-        On an unknown place id or side, a bad date or a repeated place, naming file:line.
+        On an unknown place id or side, a bad date or a place repeated on one date, naming
+        file:line.
     """
     bpath = Path(path) if path is not None else load_theatre().baseline_path
     if bpath is None:
         return []
-    out: dict[str, BaselineEntry] = {}
+    out: dict[tuple[str, date], BaselineEntry] = {}
     for where, row in _rows(bpath, ("place_id", "side", "as_of")):
         pid, side = row["place_id"], row["side"]
         if pid not in gazetteer:
@@ -137,10 +145,11 @@ def load_baseline(
             as_of = date.fromisoformat(row["as_of"])
         except ValueError:
             raise _fail(where, f"as_of {row['as_of']!r} is not an ISO date") from None
-        if pid in out:
-            raise _fail(where, f"place {pid!r} repeated (first at {out[pid].where})")
+        if (pid, as_of) in out:
+            first = out[(pid, as_of)].where
+            raise _fail(where, f"place {pid!r} repeated on {as_of} (first at {first})")
         place = gazetteer.get(pid)
-        out[pid] = BaselineEntry(
+        out[(pid, as_of)] = BaselineEntry(
             pid, place.name, place.lat, place.lon, side, as_of, row.get("source_note", ""), where
         )
     return list(out.values())

@@ -4,20 +4,17 @@ overrides; zones and the front line.
 Coordinates: ``lat``/``lon`` attributes are WGS84 degrees; shapely geometries and GeoDataFrames
 are (lon, lat), EPSG:4326.
 
-The stages live in their own modules, and everything is importable from here: how reports
-become changes in :mod:`geo.fusion` (:class:`SourceRef`, :class:`ControlChange`), the analyst's
-baseline and overrides in :mod:`geo.analyst`, and the geometry of zones and the front line in
-:mod:`geo.zones`.
+The stages live in their own modules, and everything is importable from here: how much a report
+is worth and which reports are one source in :mod:`geo.evidence`, how reports become changes in
+:mod:`geo.fusion` (:class:`SourceRef`, :class:`ControlChange`), how changes and baseline
+snapshots become a state per day (``held``, ``claimed``, ``contested``, ``unknown``, with a
+confidence and the reports for and against) in :mod:`geo.assess` (:class:`PlaceState`), the
+analyst's baseline and overrides in :mod:`geo.analyst`, and the geometry of zones and the front
+line in :mod:`geo.zones`.
 
-State rules
------------
-The baseline gives the holder at its ``as_of`` date; changes that may predate it (their period
-starts on or before ``as_of``) are taken as already reflected in it. Then, in date order:
-capture sets the holder; withdraw makes the withdrawing side's place ``unknown`` (never the
-opponent's by default); contested makes it ``contested`` until a later capture or claim;
-control_claim confirms the holder, or sets it when the place is unknown or contested or the claim
-has at least as many sources as the change it contradicts; offensive and strike never change
-control. Analyst ``set`` overrides win on their day. A place with no control report for more
+Every place known to the history (from a baseline row or a control report) has a state on
+every day: before its first data it is ``unknown``, and :attr:`ControlHistory.data_start` is
+the first day anything is known ("no data before"). A place with no control report for more
 than ``stale_days`` is ``stale``.
 """
 
@@ -26,7 +23,6 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,8 +38,17 @@ from geo.analyst import (
     load_baseline,
     load_overrides,
 )
+from geo.assess import (
+    CLAIMED,
+    HELD,
+    STATUSES,
+    AssessmentRules,
+    PlaceState,
+    PlaceTimeline,
+)
 from geo.events import ACTIVITY_KINDS, Event
-from geo.fusion import KIND_RANK, OVERRIDE, ControlChange, SourceRef, fuse
+from geo.evidence import EvidenceWeights
+from geo.fusion import ControlChange, SourceRef, fuse
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.theatre import Theatre, load_theatre
@@ -53,11 +58,16 @@ if TYPE_CHECKING:
     from geo.store import Store
 
 __all__ = [
+    "CLAIMED",
     "CONTESTED",
+    "HELD",
+    "STATUSES",
     "UNKNOWN",
+    "AssessmentRules",
     "BaselineEntry",
     "ControlChange",
     "ControlHistory",
+    "EvidenceWeights",
     "Override",
     "PlaceState",
     "SourceRef",
@@ -67,51 +77,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class PlaceState:
-    """Who controls one place on one date, and why we think so."""
-
-    place_id: str
-    place_name: str
-    lat: float
-    lon: float
-    controller: str  # a side id, "contested" or "unknown"
-    since: date | None
-    last_report: date | None
-    stale: bool
-    evidence: tuple[SourceRef, ...]
-    claims: tuple[SourceRef, ...] = ()  # conflicting claims, for contested places
-    from_baseline: bool = False
-
-
-@dataclass
-class _Run:
-    """The state of one place while its changes are applied in order."""
-
-    controller: str = UNKNOWN
-    since: date | None = None
-    last: date | None = None
-    weight: float = 0.0  # infinite once an analyst has set the controller
-    evidence: list[SourceRef] = field(default_factory=list)
-    claims: list[SourceRef] = field(default_factory=list)
-    from_baseline: bool = False
-
-    def set(self, controller: str, day: date, change: ControlChange, weight: float = 0) -> None:
-        self.controller, self.since, self.weight, self.from_baseline = (
-            controller,
-            day,
-            weight,
-            False,
-        )
-        self.evidence = list(change.sources)
-        self.claims = list(change.conflicting)
-
-
 class ControlHistory:
     """The control history of every known place.
 
-    The rules are in the module docstrings: fusion in :mod:`geo.fusion`, state here, zones and
-    the front line in :mod:`geo.zones`.
+    The rules are in the module docstrings: weights in :mod:`geo.evidence`, fusion in
+    :mod:`geo.fusion`, state in :mod:`geo.assess`, zones and the front line in :mod:`geo.zones`.
 
     Parameters
     ----------
@@ -120,9 +90,10 @@ class ControlHistory:
     sides
         The sides; the first two are the main sides whose shared border is the front line.
     published
-        Publication date by document id, for the imprecise-date rule.
+        Publication date by document id, for the imprecise-date rule and source groups.
     baseline, overrides
-        From :func:`load_baseline` and :func:`load_overrides`.
+        From :func:`load_baseline` (several dated snapshots per place allowed) and
+        :func:`load_overrides`.
     stale_days
         A place with no control report for more days than this is ``stale``.
     merge_days
@@ -133,6 +104,9 @@ class ControlHistory:
         The land to clip zones to, (lon, lat); read from ``land_path`` when None.
     land_path
         A GeoJSON of the land (a theatre's ``land_path``); the default theatre's by default.
+    weights, rules
+        Evidence weights (:class:`EvidenceWeights`) and state rules (:class:`AssessmentRules`);
+        defaults when None.
     """
 
     def __init__(
@@ -148,33 +122,59 @@ class ControlHistory:
         max_distance_km: float = 60.0,
         land: BaseGeometry | None = None,
         land_path: Path | None = None,
+        weights: EvidenceWeights | None = None,
+        rules: AssessmentRules | None = None,
     ) -> None:
         self.sides = sides
         self.published = dict(published or {})
-        self.baseline = {b.place_id: b for b in baseline}
+        self.baseline = tuple(sorted(baseline, key=lambda b: (b.as_of, b.place_id)))
         self.overrides = list(overrides)
         self.stale_days = stale_days
         self.merge_days = merge_days
         self.max_distance_km = max_distance_km
+        self.weights = weights or EvidenceWeights()
+        self.rules = rules or AssessmentRules(merge_days=merge_days)
         self._changes = fuse(
             list(events),
             sides=sides,
             published=self.published,
             overrides=self.overrides,
             merge_days=merge_days,
+            weights=self.weights,
         )
-        self._by_place: dict[str, list[ControlChange]] = defaultdict(list)
-        for ch in self._changes:
-            if ch.kind not in ACTIVITY_KINDS:
-                self._by_place[ch.place_id].append(ch)
-        for chs in self._by_place.values():
-            chs.sort(key=lambda c: (c.effective, KIND_RANK[c.kind]))
-        self._breaks = sorted(
-            {c.effective for c in self._changes} | {b.as_of for b in self.baseline.values()}
-        )
+        self._timelines = self._build_timelines()
+        turns = {d for t in self._timelines.values() for d in t.turns()}
+        self._breaks = sorted(turns)  # the days some place's controller changes
+        firsts = [d for t in self._timelines.values() if (d := t.first_data) is not None]
+        self.data_start: date | None = min(firsts, default=None)
         self._geo: dict[int, tuple[gpd.GeoDataFrame, BaseGeometry | None]] = {}
         self._zone_map = ZoneMap(sides.theatre.bounds, land=land, land_path=land_path)
         self._ctl: dict[int, dict[str, str]] = {}
+
+    def _build_timelines(self) -> dict[str, PlaceTimeline]:
+        by_place: dict[str, list[ControlChange]] = defaultdict(list)
+        for ch in self._changes:
+            if ch.kind not in ACTIVITY_KINDS:
+                by_place[ch.place_id].append(ch)
+        snaps: dict[str, list[BaselineEntry]] = defaultdict(list)
+        for b in self.baseline:
+            snaps[b.place_id].append(b)
+        out = {}
+        for pid in sorted(set(by_place) | set(snaps)):
+            chs, rows = by_place.get(pid, []), snaps.get(pid, [])
+            meta: ControlChange | BaselineEntry = rows[0] if rows else chs[0]
+            out[pid] = PlaceTimeline(
+                pid,
+                meta.place_name,
+                meta.lat,
+                meta.lon,
+                chs,
+                rows,
+                sides=self.sides,
+                rules=self.rules,
+                baseline_weight=self.weights.baseline,
+            )
+        return out
 
     @classmethod
     def from_store(
@@ -224,94 +224,30 @@ class ControlHistory:
 
     def place_ids(self) -> list[str]:
         """Every place with a baseline row or a control change."""
-        return sorted(set(self.baseline) | set(self._by_place))
+        return list(self._timelines)
+
+    def timeline(self, place_id: str) -> PlaceTimeline:
+        """The timeline of one place (KeyError when the history does not know it)."""
+        return self._timelines[place_id]
 
     def state(self, day: date) -> list[PlaceState]:
-        """The state on ``day`` of each place known by then, by place name."""
-        states = (self._place_state(pid, day) for pid in self.place_ids())
-        return sorted((s for s in states if s is not None), key=lambda s: s.place_name)
-
-    def _place_state(self, pid: str, day: date) -> PlaceState | None:
-        base = self.baseline.get(pid)
-        if base is not None and base.as_of > day:
-            base = None  # before its date the baseline says nothing
-        run = _Run()
-        meta: BaselineEntry | ControlChange | None = base
-        if base is not None:
-            ref = SourceRef(
-                "baseline",
-                "baseline",
-                "",
-                base.source_note,
-                base.as_of.isoformat(),
-                "baseline",
-                base.side,
-                1.0,
-                None,
-            )
-            run = _Run(base.side, base.as_of, base.as_of, 0.0, [ref], [], True)
-        for ch in self._by_place.get(pid, ()):
-            if ch.effective > day:
-                break
-            if base is not None and ch.kind != OVERRIDE and ch.date.first <= base.as_of:
-                continue  # may predate the baseline, which already reflects it
-            meta = meta or ch
-            self._apply(run, ch)
-        if meta is None:
-            return None
-        stale = run.last is None or (day - run.last).days > self.stale_days
-        return PlaceState(
-            meta.place_id,
-            meta.place_name,
-            meta.lat,
-            meta.lon,
-            run.controller,
-            run.since,
-            run.last,
-            stale,
-            tuple(run.evidence),
-            tuple(run.claims),
-            run.from_baseline,
-        )
-
-    def _apply(self, run: _Run, ch: ControlChange) -> None:
-        day, weight = ch.effective, ch.corroboration
-        run.last = max(run.last or day, day)
-        if ch.kind == OVERRIDE:
-            run.set(ch.side, day, ch, float("inf"))
-        elif ch.kind == CONTESTED:
-            run.set(CONTESTED, day, ch)
-            run.claims = list(ch.sources)
-        elif ch.kind == "withdraw" and run.controller in (ch.side, CONTESTED):
-            run.set(UNKNOWN, day, ch)
-        elif ch.kind in ("capture", "control_claim") and run.controller != ch.side:
-            weak = ch.kind == "control_claim" and run.controller not in (UNKNOWN, CONTESTED)
-            # The holder's weight: articles behind it so far (an analyst's set is final).
-            held = max(run.weight, len({e.doc_id for e in run.evidence}))
-            if weak and weight < held:
-                run.claims.extend(ch.sources)  # outweighed: visible, not applied
-            else:
-                run.set(ch.side, day, ch)
-        else:  # confirms the holder
-            run.evidence.extend(ch.sources)
-            run.claims.extend(ch.conflicting)
+        """The state on ``day`` of every known place (``unknown`` before its data), by name."""
+        states = (t.state(day, stale_days=self.stale_days) for t in self._timelines.values())
+        return sorted(states, key=lambda s: (s.place_name, s.place_id))
 
     def controllers(self, day: date) -> dict[str, str]:
         """Controller by place id on ``day``."""
         key = bisect.bisect_right(self._breaks, day)  # constant between break dates
         if key not in self._ctl:
-            self._ctl[key] = {s.place_id: s.controller for s in self.state(day)}
+            self._ctl[key] = {pid: t.controller(day) for pid, t in self._timelines.items()}
         return dict(self._ctl[key])
 
     def span(self, day: date) -> tuple[date, date | None]:
         """The span of constant control containing ``day``: (first, stop), stop exclusive or
         None when no later change is known."""
-        lo = min([day, *self._breaks[:1]])
-        hi = max([day, *self._breaks[-1:]])
-        for first, stop in self.intervals(lo, hi):
-            if first <= day < stop:
-                return first, (None if stop > hi else stop)
-        raise AssertionError("intervals cover lo..hi")  # pragma: no cover
+        i = bisect.bisect_right(self._breaks, day)
+        first = self._breaks[i - 1] if i else day
+        return first, (self._breaks[i] if i < len(self._breaks) else None)
 
     def intervals(self, start: date, end: date) -> list[tuple[date, date]]:
         """Spans of constant control covering ``start``..``end`` inclusive.
@@ -322,12 +258,7 @@ class ControlHistory:
             ``(first, stop)`` pairs, ``stop`` exclusive; a new span begins on each day some
             place's controller changes, so a map can step through them.
         """
-        cuts = [start]
-        for day in self._breaks:
-            if start < day <= end and self.controllers(day) != self.controllers(
-                day - timedelta(days=1)
-            ):
-                cuts.append(day)
+        cuts = [start, *(d for d in self._breaks if start < d <= end)]
         stops = [*cuts[1:], end + timedelta(days=1)]
         return list(zip(cuts, stops, strict=True))
 
@@ -352,8 +283,11 @@ class ControlHistory:
         return self._geo[key]
 
     def _compute_zones(self, day: date) -> tuple[gpd.GeoDataFrame, BaseGeometry | None]:
+        ctl = self.controllers(day)
         held = [
-            (s.lon, s.lat, s.controller) for s in self.state(day) if s.controller in self.sides.ids
+            (t.lon, t.lat, ctl[pid])
+            for pid, t in self._timelines.items()
+            if ctl[pid] in self.sides.ids
         ]
         return self._zone_map.compute(held, self.sides.ids, max_distance_km=self.max_distance_km)
 

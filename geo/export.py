@@ -163,6 +163,8 @@ def change_layer(
                 "effective": _iso(ch.effective),
                 "approximate": ch.approximate,
                 "corroboration": ch.corroboration,
+                "independent": ch.independent,
+                "weight": round(ch.weight, 4),
                 "sources": _refs(ch.sources),
                 "conflicting": _refs(ch.conflicting),
                 "note": ch.note,
@@ -186,22 +188,28 @@ def _spans(history: ControlHistory, start: date, end: date) -> list[tuple[date, 
 
 
 def control_layer(history: ControlHistory, start: date, end: date) -> gpd.GeoDataFrame:
-    """Place states as points, one per place and span of constant control."""
+    """Place states as points, one per place and span of constant control (places with no
+    data yet are left out)."""
     rows, geoms = [], []
     for a, b in _spans(history, start, end):
         for s in history.state(max(a, start)):
+            if s.no_data:
+                continue
             rows.append(
                 {
                     "place_id": s.place_id,
                     "place_name": s.place_name,
                     "controller": s.controller,
+                    "status": s.status,
+                    "confidence": s.confidence,
                     "since": _iso(s.since),
                     "last_report": _iso(s.last_report),
                     "stale": s.stale,
                     "from_baseline": s.from_baseline,
-                    "sources": len({e.doc_id for e in s.evidence}),
+                    "sources": s.sources_for,
+                    "sources_against": s.sources_against,
                     "evidence": _refs(s.evidence),
-                    "claims": _refs(s.claims),
+                    "against": _refs(s.against),
                     "start": _iso(a),
                     "end": _iso(b),
                 }

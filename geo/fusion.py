@@ -14,8 +14,11 @@ Fusion rules
 * Imprecise dates: a change dated only to a month or a year takes effect no later than the
   first publication that reports it: ``effective = min(last day of the period, first
   publication)`` and ``approximate`` is set.
-* Gains by different sides of one place at most ``merge_days`` apart contradict each other:
-  they become one ``contested`` change listing both claims (minority in ``conflicting``).
+* Each report carries a weight and an independent-source group (:mod:`geo.evidence`); a
+  change's ``weight`` is the sum over its groups of the strongest report of each, so five
+  reprints of one wire story count once.
+* Fusion never decides between reports that disagree (gains by rival sides, fighting in a
+  place just taken): :mod:`geo.control` weighs them against each other over time.
 * Within one article, a ``control_claim`` contradicted by a capture of the same place is a
   description of the earlier state ("Haftar stronghold Tarhuna"): it is kept only as a
   conflicting report of that capture.
@@ -30,11 +33,12 @@ import datetime as dt
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from geo.analyst import CONTESTED, Override
+from geo.analyst import Override
 from geo.dates import FuzzyDate
 from geo.events import Event
+from geo.evidence import EvidenceWeights, claimant, report_weight, source_groups
 from geo.sides import Sides
 
 __all__ = ["KIND_RANK", "OVERRIDE", "ControlChange", "SourceRef", "fuse"]
@@ -60,6 +64,14 @@ class SourceRef:
     side: str
     confidence: float
     published: dt.date | None = None  # publication date of the article, when known
+    claimant: str = ""  # the side the report is attributed to; "" when the reporter states it
+    weight: float = 0.0  # the report's evidence weight (geo.evidence)
+    group: str = ""  # its independent-source group (the group's first article); "" = doc_id
+
+    @property
+    def source_group(self) -> str:
+        """The independent source this report belongs to (reprints share one)."""
+        return self.group or self.doc_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +94,17 @@ class ControlChange:
     sources: tuple[SourceRef, ...]
     conflicting: tuple[SourceRef, ...] = ()
     note: str = ""  # the analyst's note, for overrides
+    weight: float = 0.0  # sum over independent sources of their strongest report's weight
 
     @property
     def corroboration(self) -> int:
         """Number of distinct articles reporting the change."""
         return len({s.doc_id for s in self.sources})
+
+    @property
+    def independent(self) -> int:
+        """Number of independent sources reporting the change (reprints count once)."""
+        return len({s.source_group for s in self.sources})
 
 
 def fuse(
@@ -96,6 +114,7 @@ def fuse(
     published: Mapping[str, dt.date],
     overrides: Sequence[Override] = (),
     merge_days: int = 2,
+    weights: EvidenceWeights | None = None,
 ) -> list[ControlChange]:
     """Fuse events and overrides into changes (see the module docstring), by effective date.
 
@@ -111,8 +130,11 @@ def fuse(
         From :func:`geo.analyst.load_overrides`.
     merge_days
         Day-precise reports of one change may differ by this many days.
+    weights
+        The evidence weights (:class:`geo.evidence.EvidenceWeights`; defaults when None).
     """
-    return _Fusion(sides, published, overrides, merge_days).run(list(events))
+    fusion = _Fusion(sides, published, overrides, merge_days, weights or EvidenceWeights())
+    return fusion.run(list(events))
 
 
 @dataclass
@@ -128,6 +150,8 @@ class _Fusion:
     published: Mapping[str, dt.date]
     overrides: Sequence[Override]
     merge_days: int
+    weights: EvidenceWeights
+    groups: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def _ref(self, ev: Event) -> SourceRef:
         return SourceRef(
@@ -140,6 +164,9 @@ class _Fusion:
             ev.side,
             ev.confidence,
             self.published.get(ev.doc_id),
+            claimant(ev),
+            report_weight(ev, self.sides, self.weights, published=self.published.get(ev.doc_id)),
+            self.groups.get((ev.place_id, ev.doc_id), ev.doc_id),
         )
 
     def _direction(self, ev: Event) -> tuple[str, str]:
@@ -159,6 +186,7 @@ class _Fusion:
                 log.warning("%s: reject matches no event", o.where)
         events = [ev for ev in events if not any(o.matches(ev) for o in rejects)]
         events += [_added(o) for o in self.overrides if o.action == "add"]
+        self.groups = source_groups(events, published=self.published, weights=self.weights)
         items = [_Item(ev, FuzzyDate.parse(ev.date), self._ref(ev)) for ev in events if ev.date]
         # One article's claim contradicted by its own capture describes the earlier state.
         gains: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -185,7 +213,6 @@ class _Fusion:
                 if way == "gain":
                     ch = replace(ch, conflicting=tuple(demoted.get((pid, side), ())))
                 changes.append(ch)
-        changes = self._contradictions(changes)
         changes += [_set_change(o) for o in self.overrides if o.action == "set"]
         return sorted(changes, key=lambda c: (c.effective, c.place_name, KIND_RANK.get(c.kind, 9)))
 
@@ -211,6 +238,9 @@ class _Fusion:
             bound = min([best.last, *pubs])
             effective, approximate = max(best.first, bound), True
         refs = sorted({it.ref for it in cluster}, key=lambda r: (r.doc_id, r.date, r.kind))
+        strongest: dict[str, float] = {}
+        for r in refs:
+            strongest[r.source_group] = max(strongest.get(r.source_group, 0.0), r.weight)
         return ControlChange(
             ev.place_id,
             ev.place_name,
@@ -222,48 +252,8 @@ class _Fusion:
             effective,
             approximate,
             tuple(refs),
+            weight=sum(strongest.values()),
         )
-
-    def _contradictions(self, changes: list[ControlChange]) -> list[ControlChange]:
-        """Gains by different sides of one place within ``merge_days``: one contested change."""
-        gains = [c for c in changes if c.kind in ("capture", "withdraw") and self._gainer(c)]
-        gain_ids = {id(c) for c in gains}
-        out = [c for c in changes if id(c) not in gain_ids]
-        gains.sort(key=lambda c: (c.place_id, c.effective))
-        used: set[int] = set()
-        for i, a in enumerate(gains):
-            if i in used:
-                continue
-            rivals = [
-                j
-                for j, b in enumerate(gains)
-                if j not in used
-                and j != i
-                and b.place_id == a.place_id
-                and self._gainer(b) != self._gainer(a)
-                and abs((b.effective - a.effective).days) <= self.merge_days
-            ]
-            if not rivals:
-                out.append(a)
-                continue
-            group = [a, *(gains[j] for j in rivals)]
-            used.update(rivals)
-            lead = max(group, key=lambda c: (c.corroboration, -c.effective.toordinal()))
-            others = tuple(r for c in group if c is not lead for r in c.sources)
-            first = min(group, key=lambda c: c.effective)
-            out.append(
-                replace(
-                    first,
-                    kind=CONTESTED,
-                    side=self._gainer(lead) or lead.side,
-                    sources=lead.sources + others,
-                    conflicting=others,
-                )
-            )
-        return out
-
-    def _gainer(self, ch: ControlChange) -> str | None:
-        return ch.side if ch.kind == "capture" else self.sides.opponent(ch.side)
 
 
 def _cluster(items: list[_Item], merge_days: int) -> list[list[_Item]]:

@@ -6,6 +6,7 @@ fixtures (``sides``, ``gazetteer``, ``mini_baseline``, ``seeds``) are in ``conft
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -26,12 +27,35 @@ TRIPOLI, TARHUNA, BANI_WALID, SIRTE, WASHKA = PLACES
 PUB = date(2020, 6, 6)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class AttributedEvent(Event):
+    """An event with the attribution fields, for extractors that do not have them yet."""
+
+    claimant: str = ""
+    evidence: tuple[str, ...] = ()
+
+
 def ev(
-    doc: str, kind: str, side: str, place: str, when: str, quote: str = "", conf: float = 0.8
+    doc: str,
+    kind: str,
+    side: str,
+    place: str,
+    when: str,
+    quote: str = "",
+    conf: float = 0.8,
+    *,
+    claimant: str = "",
+    evidence: tuple[str, ...] = (),
+    outlet: str = "",
 ) -> Event:
     name, lat, lon = PLACES[place]
     prec = {4: "year", 7: "month", 10: "day"}[len(when)]
-    return Event(doc, kind, side, name, place, name, lat, lon, when, prec, quote or doc, 0, 1, conf)
+    args = (doc, kind, side, name, place, name, lat, lon, when, prec, quote or doc, 0, 1, conf)
+    if not claimant and not evidence:
+        return Event(*args, source=outlet)
+    native = {f.name for f in dataclasses.fields(Event)} >= {"claimant", "evidence"}
+    make = Event if native else AttributedEvent
+    return make(*args, source=outlet, claimant=claimant, evidence=evidence)  # type: ignore[call-arg]
 
 
 def history(events: list[Event], sides: Sides, **kw: object) -> ControlHistory:

@@ -35,7 +35,8 @@ def test_state_semantics(sides: Sides, mini_baseline: list[BaselineEntry]) -> No
     events = [
         ev("a", "capture", "GNA", TARHUNA, "2020-06-05"),
         ev("b", "withdraw", "LNA", WASHKA, "2020-06-06"),
-        ev("c", "contested", "GNA", SIRTE, "2020-06-06"),
+        ev("c", "contested", "GNA", SIRTE, "2020-06-06", "Heavy fighting raged around Sirte."),
+        ev("c2", "contested", "GNA", SIRTE, "2020-06-06", "GNA units attacked the city's gates."),
         ev("d", "offensive", "GNA", TRIPOLI, "2020-06-06"),
         ev("e", "strike", "LNA", TRIPOLI, "2020-06-06"),
         ev("f", "capture", "LNA", SIRTE, "2020-01"),  # before the baseline: already in it
@@ -50,7 +51,8 @@ def test_state_semantics(sides: Sides, mini_baseline: list[BaselineEntry]) -> No
     assert at(after, TRIPOLI).since == date(2020, 5, 20)
     assert at(after, "geonames:2217440").controller == UNKNOWN
     # Before the baseline's date only reports count: Sirte's January capture.
-    assert [(s.place_id, s.controller) for s in h.state(date(2020, 5, 1))] == [(SIRTE, "LNA")]
+    early = [(s.place_id, s.controller) for s in h.state(date(2020, 5, 1)) if not s.no_data]
+    assert early == [(SIRTE, "LNA")]
 
 
 def test_claim_sets_holder_only_with_enough_weight(
@@ -59,10 +61,13 @@ def test_claim_sets_holder_only_with_enough_weight(
     capture = [ev(d, "capture", "GNA", TARHUNA, "2020-06-05") for d in ("a", "b")]
     weak = history([*capture, ev("c", "control_claim", "LNA", TARHUNA, "2020-06-08")], sides)
     assert at(weak.state(date(2020, 6, 9)), TARHUNA).controller == "GNA"
-    assert [c.doc_id for c in at(weak.state(date(2020, 6, 9)), TARHUNA).claims] == ["c"]
+    assert [c.doc_id for c in at(weak.state(date(2020, 6, 9)), TARHUNA).against] == ["c"]
     claims = [ev(d, "control_claim", "LNA", TARHUNA, "2020-06-08") for d in ("c", "d")]
-    strong = history([*capture, *claims], sides)
-    assert at(strong.state(date(2020, 6, 9)), TARHUNA).controller == "LNA"
+    even = history([*capture, *claims], sides)  # two claims against two captures
+    assert at(even.state(date(2020, 6, 9)), TARHUNA).controller == CONTESTED
+    claims = [ev(d, "control_claim", "LNA", TARHUNA, "2020-07-08") for d in "cdefg"]
+    strong = history([*capture, *claims], sides)  # five claims a month later
+    assert at(strong.state(date(2020, 7, 9)), TARHUNA).controller == "LNA"
     confirmed = [ev(d, "capture", "GNA", TRIPOLI, "2020-06-04") for d in ("a", "b")]
     claim = ev("c", "control_claim", "LNA", TRIPOLI, "2020-06-08")
     held = history([*confirmed, claim], sides, baseline=mini_baseline)
@@ -86,7 +91,8 @@ def test_intervals_step_through_control_changes(
     events = [
         ev("a", "capture", "GNA", TARHUNA, "2020-06-05"),
         ev("b", "capture", "GNA", TRIPOLI, "2020-06-04"),  # confirms the holder: no new span
-        ev("c", "contested", "GNA", SIRTE, "2020-06-06"),
+        ev("c", "contested", "GNA", SIRTE, "2020-06-06", "Heavy fighting raged around Sirte."),
+        ev("c2", "contested", "GNA", SIRTE, "2020-06-06", "GNA units attacked the city's gates."),
     ]
     h = history(events, sides, baseline=mini_baseline)
     spans = h.intervals(date(2020, 6, 1), date(2020, 6, 10))
@@ -118,8 +124,8 @@ def test_seeds_on_june_7(seeds: ControlHistory) -> None:
     assert (bani_walid.controller, bani_walid.since) == ("GNA", date(2020, 6, 6))
     assert at(day, AIRPORT).controller == "GNA"
     sirte = at(day, SIRTE)
-    assert sirte.controller == CONTESTED and len(sirte.claims) >= 2
-    assert any("driven them back" in c.quote for c in sirte.claims)
+    assert sirte.controller == CONTESTED and len(sirte.evidence) >= 2
+    assert any("driven them back" in c.quote for c in sirte.evidence)
     assert at(day, WASHKA).controller != "LNA"
 
 

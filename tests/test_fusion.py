@@ -47,17 +47,18 @@ def test_month_only_date_takes_effect_by_first_publication(sides: Sides) -> None
     assert unpublished.effective == date(2020, 6, 30)  # no publication: the period's end
 
 
-def test_contradicting_gains_are_contested_with_both_claims(sides: Sides) -> None:
+def test_rival_gains_stay_separate_changes_and_comparable_ones_are_contested(
+    sides: Sides,
+) -> None:
     events = [
         ev("gna", "capture", "GNA", SIRTE, "2020-06-06", "GNA advanced into Sirte"),
         ev("lna", "capture", "LNA", SIRTE, "2020-06-06", "eastern forces drove them back"),
     ]
     h = history(events, sides)
-    (change,) = h.changes()
-    assert change.kind == CONTESTED and len(change.conflicting) == 1
+    assert sorted(c.side for c in h.changes()) == ["GNA", "LNA"]  # fusion does not judge
     sirte = at(h.state(date(2020, 6, 7)), SIRTE)
-    assert sirte.controller == CONTESTED
-    assert {c.side for c in sirte.claims} == {"GNA", "LNA"}
+    assert (sirte.controller, sirte.status) == (CONTESTED, CONTESTED)
+    assert {c.side for c in sirte.evidence} == {"GNA", "LNA"}
 
 
 def test_claim_contradicted_by_its_own_article_is_only_a_conflicting_report(sides: Sides) -> None:

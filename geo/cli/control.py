@@ -11,7 +11,7 @@ import click
 
 from geo.cli import _common as c
 from geo.cli._options import THEATRE_HELP, date_option, resolve_theatre
-from geo.control import ControlHistory
+from geo.control import ControlHistory, PlaceState, SourceRef
 from geo.exceptions import FrontlineError
 from geo.export import frame_csv, layer
 from geo.store import DEFAULT_STORE, Store
@@ -109,31 +109,38 @@ def build_history(
 
 def evidence_note(history: ControlHistory, first: date, last: date | None = None) -> None:
     """A warning on stderr when ``first``..``last`` lies outside what the evidence covers:
-    before the earliest change or baseline date, or so long after the latest change that
-    every place is stale."""
+    before the first data ("no data before ..."), or so long after the latest change that every
+    place is stale."""
     days = [ch.effective for ch in history.changes()]
-    days += [b.as_of for b in history.baseline.values()]
-    if not days:
+    start = history.data_start
+    if start is None:
         c.warn("the store holds no dated evidence and there is no baseline: every place is unknown")
         return
-    lo, hi = min(days), max(days)
-    if (last or first) < lo:
-        c.warn(f"{(last or first).isoformat()} is before the earliest evidence ({lo.isoformat()})")
-    elif (first - hi).days > history.stale_days:
+    if (last or first) < start:
+        c.warn(f"no data before {start.isoformat()}: every place is unknown on {first}")
+    elif days and (first - max(days)).days > history.stale_days:
         c.warn(
             f"{first.isoformat()} is more than {history.stale_days} days after the latest "
-            f"change ({hi.isoformat()}): every place is stale"
+            f"change ({max(days).isoformat()}): every place is stale"
         )
 
 
 @click.command("control")
 @date_option("--date", "day", required=True, help="The date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option(
+    "--reports",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Independent sources listed for and against each place (table format; 0: none).",
+)
 @history_options
 def command(
     *,
     day: date,
     fmt: str,
+    reports: int,
     store_path: Path,
     theatre: str | None,
     sides: str | None,
@@ -143,7 +150,8 @@ def command(
     stale_days: int,
     max_distance_km: float,
 ) -> None:
-    """Print who controls each known place on --date."""
+    """Print the state of each known place on --date: held, claimed, contested or unknown, its
+    controller and confidence, and the independent sources for and against it."""
     store, history, _ = build_history(
         store_path=store_path,
         theatre=theatre,
@@ -159,16 +167,56 @@ def command(
     if fmt == "csv":
         click.echo(frame_csv(layer("control", history, start=day)), nl=False)
         return
-    click.echo(f"{'place':32} {'controller':10} {'since':10} {'last report':11} {'n':>2}  note")
+    click.echo(
+        f"{'place':32} {'controller':10} {'status':9} {'conf':>4} {'since':10} "
+        f"{'last report':11} {'for':>3} {'agst':>4}  note"
+    )
     for s in history.state(day):
-        sources = len({e.doc_id for e in s.evidence})
-        notes = ["stale" if s.stale else "", "baseline" if s.from_baseline else ""]
-        if s.claims:
-            notes.append(f"{len(s.claims)} conflicting claim(s)")
-        click.echo(
-            f"{c.clean(s.place_name)[:32]:32} {c.clean(s.controller):10} {s.since or ''!s:10} "
-            f"{s.last_report or ''!s:11} {sources:>2}  {', '.join(n for n in notes if n)}"
-        )
-        for claim in s.claims if s.controller == "contested" else ():
-            quote = " ".join(c.clean(claim.quote).split())[:240]
-            click.echo(f"{'':34}- {c.clean(claim.side)} ({c.clean(claim.doc_id)}): {quote}")
+        click.echo(_row(s))
+        for sign, refs in (("+", s.evidence), ("-", s.against)):
+            for line in _sources(refs, reports):
+                click.echo(f"{'':2}{sign} {line}")
+
+
+def _row(s: PlaceState) -> str:
+    """One place's line of the table."""
+    notes = []
+    if s.no_data:
+        notes.append(f"no data before {s.first_data}" if s.first_data else "no data")
+    elif s.stale:
+        notes.append("stale")
+    if s.from_baseline:
+        notes.append("baseline")
+    return (
+        f"{c.clean(s.place_name)[:32]:32} {c.clean(s.controller)[:10]:10} {s.status:9} "
+        f"{s.confidence:4.2f} {s.since or ''!s:10} {s.last_report or ''!s:11} "
+        f"{s.sources_for:>3} {s.sources_against:>4}  {', '.join(notes)}"
+    )
+
+
+def _sources(refs: tuple[SourceRef, ...], limit: int) -> list[str]:
+    """One line per independent source (its strongest report), strongest first."""
+    groups: dict[str, list[SourceRef]] = {}
+    for r in refs:
+        groups.setdefault(r.source_group, []).append(r)
+    ranked = sorted(groups.values(), key=lambda g: -max(r.weight for r in g))
+    lines = []
+    for group in ranked[:limit]:
+        best = max(group, key=lambda r: r.weight)
+        if best.kind == "baseline":
+            side = c.clean(best.side)
+            lines.append(f"{side} in the baseline of {best.date}: {_clip(best.quote)}")
+            continue
+        docs = sorted({c.clean(r.doc_id) for r in group})
+        who = f"{c.clean(best.side)} {best.kind} {best.date}"
+        via = docs[0] if len(docs) == 1 else f"{docs[0]} +{len(docs) - 1} reprint(s)"
+        outlet = c.clean(best.outlet) or "unknown outlet"
+        lines.append(f"{who} ({via}, {outlet}): {_clip(best.quote)}")
+    if len(ranked) > limit > 0:
+        lines.append(f"... {len(ranked) - limit} more source(s)")
+    return lines
+
+
+def _clip(text: str, width: int = 240) -> str:
+    flat = " ".join(c.clean(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

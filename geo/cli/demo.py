@@ -131,7 +131,7 @@ def command(
     out = Path(maps_dir)
     # The slider runs from the baseline to a few days after the newest article, not from the
     # oldest year-precise mention, so the steps that matter fill the slider.
-    as_of = [b.as_of for b in history.baseline.values()]
+    as_of = [b.as_of for b in history.baseline]
     start = min(as_of) if as_of else None
     end = day + timedelta(days=4) if day is not None else None
     if th.period is not None:  # the slider stays inside the war

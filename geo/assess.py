@@ -1,0 +1,515 @@
+"""Assessment: the state of one place over time, by weight of evidence.
+
+Every place gets a timeline of segments, each with a state that holds from its start day to the
+next segment. Changes (:mod:`geo.fusion`) and baseline snapshots are applied in date order.
+
+States
+------
+* ``held``: a side holds the place, corroborated (two or more independent sources, a baseline
+  snapshot or an analyst's ``set``) or uncontested;
+* ``claimed``: a side's uncorroborated claim: one source that is the side's own claim, or one
+  source that other reports contradict;
+* ``contested``: fighting with no clear result, or contrary evidence of comparable weight;
+* ``unknown``: no evidence, or a side's withdrawal with no taker.
+
+State rules
+-----------
+* Each state keeps its *support* (the reports for it) and the evidence *against* it. A source
+  counts once (its strongest report, with its latest date), and every weight decays with age:
+  by half every ``half_life_days`` when weighing state reports (claims, fighting) against a
+  side's hold, and every ``transition_half_life_days`` when weighing a capture or withdrawal
+  against the holder, or anything against reports of fighting. A capture reports a change and
+  fighting is news of its day, so only recent evidence contradicts them; a claim or fighting
+  contradicts whatever a side's evidence still says.
+* Evidence for the current state adds to its support. Contrary evidence for another state
+  accumulates until it outweighs the support by the factor ``1 / comparable`` (the place goes
+  to it), or reaches ``comparable`` times the support (``contested``); weaker, it only lowers
+  the confidence. A contested place goes to a side as soon as that side's evidence outweighs
+  the fighting reports.
+* **Background is not evidence**: a report dated only to a month or a year whose period starts
+  on or before the latest evidence of the state it contradicts (it may describe the time before
+  that evidence) never changes the state on its own; it counts against it.
+* Activities (offensive, strike) never reach this module. A withdrawal gives the place to the
+  withdrawing side's opponent when the theatre has exactly two sides and no third party
+  (``cedes``); otherwise it leaves the place ``unknown``.
+* A baseline snapshot resets the place to its side on its ``as_of`` day with the weight of an
+  assessed fact; reports that may predate it are background. An analyst's ``set`` is final
+  until the next ``set`` or snapshot.
+* Confidence in [0, 1]: ``(1 - exp(-s)) * s / (s + a)`` for a side, with ``s`` the decayed
+  support and ``a`` the decayed evidence against; ``1 - exp(-s)`` for ``contested``; 0 for
+  ``unknown``; 1 for an analyst's ``set``. It grows with independent corroboration and decays
+  with the age of the reports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from geo.analyst import CONTESTED, UNKNOWN, BaselineEntry
+from geo.fusion import OVERRIDE, ControlChange, SourceRef
+from geo.sides import Sides
+
+__all__ = [
+    "CLAIMED",
+    "CONTESTED",
+    "HELD",
+    "STATUSES",
+    "UNKNOWN",
+    "AssessmentRules",
+    "PlaceState",
+    "PlaceTimeline",
+    "baseline_ref",
+]
+
+HELD = "held"
+CLAIMED = "claimed"
+STATUSES = (HELD, CLAIMED, CONTESTED, UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceState:
+    """Who controls one place on one date, how sure we are, and why.
+
+    ``controller`` is what a map colours (a side id, ``contested`` or ``unknown``); ``status``
+    says how well it is established (``held``, ``claimed``, ``contested`` or ``unknown``).
+    ``evidence`` are the reports for the state and ``against`` the reports contradicting it;
+    ``first_data`` is the first day anything is known of the place (before it: no data).
+    """
+
+    place_id: str
+    place_name: str
+    lat: float
+    lon: float
+    controller: str  # a side id, "contested" or "unknown"
+    since: date | None
+    last_report: date | None
+    stale: bool
+    evidence: tuple[SourceRef, ...]
+    against: tuple[SourceRef, ...] = ()
+    from_baseline: bool = False
+    status: str = UNKNOWN
+    confidence: float = 0.0
+    first_data: date | None = None
+
+    @property
+    def claims(self) -> tuple[SourceRef, ...]:
+        """The reports against the state (the former name of :attr:`against`)."""
+        return self.against
+
+    @property
+    def sources_for(self) -> int:
+        """Independent sources behind the state (reprints of one story count once)."""
+        return len({r.source_group for r in self.evidence})
+
+    @property
+    def sources_against(self) -> int:
+        """Independent sources contradicting the state."""
+        return len({r.source_group for r in self.against})
+
+    @property
+    def no_data(self) -> bool:
+        """Whether nothing is known of the place yet on this date."""
+        return self.first_data is None or (self.since is None and not self.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRules:
+    """Parameters of the state rules (see the module docstring).
+
+    Parameters
+    ----------
+    comparable
+        Contrary evidence at least this share of the support makes a place contested; at
+        least its inverse, the place changes hands.
+    half_life_days
+        Half-life of evidence weighed against claims and fighting, and of the confidence.
+    transition_half_life_days
+        Half-life of the holder's evidence weighed against a capture or withdrawal.
+    merge_days
+        The holder's evidence this recent is listed against a capture that replaces it.
+    cedes
+        Whether a withdrawal gives the place to the opponent; None: when the theatre has two
+        sides and no third party.
+    """
+
+    comparable: float = 0.5
+    half_life_days: float = 30.0
+    transition_half_life_days: float = 3.0
+    merge_days: int = 2
+    cedes: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.comparable < 1.0:
+            raise ValueError(f"comparable must be in (0, 1), not {self.comparable}")
+        if self.half_life_days <= 0 or self.transition_half_life_days <= 0:
+            raise ValueError("half-lives must be positive")
+
+
+def _earliest(ch: ControlChange) -> date:
+    """The earliest day a change dated to a period may describe.
+
+    A claim is a present-state assertion: dated only to
+    a period that contains its publication, it describes the day of publication (its effective
+    day). Anything else dated to a period may describe any day of it.
+    """
+    if ch.kind == "control_claim" and ch.effective < ch.date.last:
+        return ch.effective
+    return ch.date.first
+
+
+def _decay(days: int, half_life: float) -> float:
+    return float(0.5 ** (max(days, 0) / half_life))
+
+
+@dataclass
+class _Tally:
+    """Independent sources behind one state: group -> (strongest weight, latest day)."""
+
+    groups: dict[str, tuple[float, date]] = field(default_factory=dict)
+    refs: list[SourceRef] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)  # the day each ref was applied
+
+    def add(self, refs: Sequence[SourceRef], day: date, *, weigh: bool = True) -> None:
+        for r in refs:
+            if weigh:
+                old = self.groups.get(r.source_group)
+                weight = max(r.weight, old[0]) if old else r.weight
+                self.groups[r.source_group] = (weight, max(day, old[1]) if old else day)
+            self.refs.append(r)
+            self.days.append(day)
+
+    def merge(self, other: _Tally) -> None:
+        for group, (w, day) in other.groups.items():
+            old = self.groups.get(group)
+            self.groups[group] = (max(w, old[0]), max(day, old[1])) if old else (w, day)
+        self.refs.extend(other.refs)
+        self.days.extend(other.days)
+
+    def since(self, cutoff: date) -> list[SourceRef]:
+        """The refs applied on or after ``cutoff``."""
+        return [r for r, d in zip(self.refs, self.days, strict=True) if d >= cutoff]
+
+    def score(self, day: date, half_life: float) -> float:
+        return sum(w * _decay((day - t).days, half_life) for w, t in self.groups.values())
+
+    def last(self) -> date | None:
+        return max((t for _, t in self.groups.values()), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """The state from ``start`` until the next segment; scores taken on ``start``."""
+
+    start: date
+    controller: str
+    status: str
+    since: date | None
+    last_report: date | None
+    support: float
+    against: float
+    final: bool
+    from_baseline: bool
+    evidence: tuple[list[SourceRef], int]  # the run's list and its length at this segment
+    contrary: tuple[tuple[list[SourceRef], int], ...]
+
+
+def baseline_ref(entry: BaselineEntry, weight: float) -> SourceRef:
+    """The report standing for one baseline snapshot row."""
+    return SourceRef(
+        f"baseline:{entry.as_of.isoformat()}",
+        "baseline",
+        "",
+        entry.source_note,
+        entry.as_of.isoformat(),
+        "baseline",
+        entry.side,
+        1.0,
+        None,
+        "",
+        weight,
+    )
+
+
+@dataclass
+class _Run:
+    """The state of one place while its changes are applied in order."""
+
+    controller: str = UNKNOWN
+    since: date | None = None
+    support: _Tally = field(default_factory=_Tally)
+    against: dict[str, _Tally] = field(default_factory=dict)
+    last_report: date | None = None
+    final: bool = False  # an analyst's set
+    from_baseline: bool = False
+
+    def anchor(self) -> date | None:
+        """The latest evidence of the current state."""
+        last = self.support.last()
+        return max(last, self.since) if last and self.since else last or self.since
+
+
+# Order of items applied on one day: reports, then a baseline snapshot (it reflects them),
+# then an analyst's set (it wins its day).
+_RANK = {"control_claim": 0, "withdraw": 1, "capture": 2, "contested": 3, OVERRIDE: 5}
+_SNAPSHOT_RANK = 4
+
+
+class PlaceTimeline:
+    """The assessed state of one place over time (see the module docstring).
+
+    Parameters
+    ----------
+    place_id, place_name, lat, lon
+        The place (WGS84 degrees).
+    changes
+        Its fused control changes (no activities), any order.
+    snapshots
+        Its baseline rows, any order.
+    sides
+        The theatre's sides (who a withdrawal cedes the place to).
+    rules
+        The state rules' parameters.
+    baseline_weight
+        The weight of one baseline row.
+    """
+
+    def __init__(
+        self,
+        place_id: str,
+        place_name: str,
+        lat: float,
+        lon: float,
+        changes: Sequence[ControlChange],
+        snapshots: Sequence[BaselineEntry] = (),
+        *,
+        sides: Sides,
+        rules: AssessmentRules | None = None,
+        baseline_weight: float = 2.0,
+    ) -> None:
+        self.place_id, self.place_name, self.lat, self.lon = place_id, place_name, lat, lon
+        self.rules = rules or AssessmentRules()
+        self._sides = sides
+        self._cedes = self.rules.cedes
+        if self._cedes is None:
+            third = getattr(sides, "third_parties", ()) or ()
+            self._cedes = len(sides.ids) == 2 and not third
+        self._segments: list[_Segment] = []
+        items: list[tuple[date, float, ControlChange | BaselineEntry]] = [
+            (c.effective, _RANK.get(c.kind, 3), c) for c in changes
+        ]
+        items += [(b.as_of, _SNAPSHOT_RANK, b) for b in snapshots]
+        run = _Run()
+        for day, _, item in sorted(items, key=lambda t: (t[0], t[1])):
+            if isinstance(item, BaselineEntry):
+                run = self._snapshot(item, baseline_weight)
+            else:
+                run = self._apply(run, item)
+                for ref in item.conflicting:  # the earlier state, as its article describes it
+                    run.against.setdefault(ref.side, _Tally()).add([ref], day, weigh=False)
+            self._record(run, day)
+        self._starts = [s.start for s in self._segments]
+
+    # -- applying changes -------------------------------------------------------------------
+    def _snapshot(self, entry: BaselineEntry, weight: float) -> _Run:
+        ref = baseline_ref(entry, weight)
+        run = _Run(entry.side, entry.as_of, last_report=entry.as_of, from_baseline=True)
+        run.support.add([ref], entry.as_of)
+        return run
+
+    def _target(self, ch: ControlChange) -> tuple[str | None, bool]:
+        """The state a change argues for, and whether it reports a change of hands."""
+        if ch.kind == "capture":
+            return ch.side, True
+        if ch.kind == "withdraw":
+            taker = self._sides.opponent(ch.side) if self._cedes else None
+            return taker, True  # None: the side lost it to no one named
+        if ch.kind == OVERRIDE or ch.kind == "control_claim":
+            return ch.side, False
+        return CONTESTED, False
+
+    def _apply(self, run: _Run, ch: ControlChange) -> _Run:
+        day = ch.effective
+        last = run.last_report
+        if ch.kind == OVERRIDE:
+            return self._restart(run, ch.side, day, ch.sources, final=True)
+        run.last_report = max(last, day) if last else day
+        target, transition = self._target(ch)
+        if target is None:  # a withdrawal with no taker
+            if run.controller not in (ch.side, CONTESTED):
+                return self._support(run, ch, day)  # consistent with the holder
+            target = UNKNOWN
+        if target == run.controller:
+            return self._support(run, ch, day)
+        rival = run.against.setdefault(target, _Tally())
+        if run.final:
+            rival.add(ch.sources, day)
+            return run
+        if run.controller == UNKNOWN:
+            return self._restart(run, target, day, ch.sources)
+        rival.add(ch.sources, day)
+        anchor = run.anchor()
+        if ch.date.precision != "day" and anchor is not None and _earliest(ch) <= anchor:
+            return run  # background: it may predate the evidence it contradicts
+        return self._weigh(run, target, day, transition)
+
+    @staticmethod
+    def _support(run: _Run, ch: ControlChange, day: date) -> _Run:
+        run.support.add(ch.sources, day)
+        return run
+
+    def _weigh(self, run: _Run, target: str, day: date, transition: bool) -> _Run:
+        """Contrary evidence for ``target``: change hands, become contested, or lower confidence."""
+        rules = self.rules
+        # Fighting is news of its day, and a capture news of a change: both outlast little.
+        fast = transition or run.controller == CONTESTED
+        half_life = rules.transition_half_life_days if fast else rules.half_life_days
+        held = run.support.score(day, half_life)
+        rival = run.against[target]
+        contrary = rival.score(day, half_life)
+        if run.controller == CONTESTED:
+            # Fighting ends as soon as a side's evidence outweighs the reports of it.
+            return self._restart(run, target, day, (), tally=rival) if contrary >= held else run
+        if contrary >= held / rules.comparable:
+            return self._restart(run, target, day, (), tally=rival)
+        if contrary >= held * rules.comparable:
+            return self._contest(run, target, day, half_life)
+        return run
+
+    def _restart(
+        self,
+        run: _Run,
+        controller: str,
+        day: date,
+        refs: Sequence[SourceRef],
+        *,
+        tally: _Tally | None = None,
+        final: bool = False,
+    ) -> _Run:
+        """A new state from ``day``; the old holder's evidence of the last days counts against."""
+        new = _Run(controller, day, last_report=run.last_report or day, final=final)
+        if tally is not None:
+            new.support.merge(tally)
+        new.support.add(refs, day)
+        if run.controller != controller and not final:
+            recent = run.support.since(day - timedelta(days=self.rules.merge_days))
+            if recent:
+                new.against[run.controller] = _Tally()
+                new.against[run.controller].add(recent, day)
+        return new
+
+    def _contest(self, run: _Run, target: str, day: date, half_life: float) -> _Run:
+        """Contrary evidence comparable with the support: the place is contested."""
+        new = _Run(CONTESTED, day, last_report=run.last_report or day)
+        new.support.merge(run.against[target])  # the contradiction weighs what the rival does
+        if target != CONTESTED:  # rival claims: show the holder's recent ones beside them
+            held = run.support.since(day - timedelta(days=math.ceil(2 * half_life)))
+            new.support.add(held, day, weigh=False)
+        return new
+
+    # -- segments ---------------------------------------------------------------------------
+    def _record(self, run: _Run, day: date) -> None:
+        half_life = self.rules.half_life_days
+        segment = _Segment(
+            day,
+            run.controller,
+            self._status(run),
+            run.since,
+            run.last_report,
+            run.support.score(day, half_life),
+            sum(t.score(day, half_life) for t in run.against.values()),
+            run.final,
+            run.from_baseline,
+            (run.support.refs, len(run.support.refs)),
+            tuple((t.refs, len(t.refs)) for t in run.against.values()),
+        )
+        if self._segments and self._segments[-1].start == day:
+            self._segments[-1] = segment  # one state per day: the day's last
+        else:
+            self._segments.append(segment)
+
+    @staticmethod
+    def _status(run: _Run) -> str:
+        ctl = run.controller
+        if ctl in (CONTESTED, UNKNOWN):
+            return ctl
+        if run.final or run.from_baseline or len(run.support.groups) >= 2:
+            return HELD
+        refs = run.support.refs
+        own = bool(refs) and all(r.claimant == ctl for r in refs)
+        contradicted = any(t.groups for t in run.against.values())
+        return CLAIMED if own or contradicted else HELD
+
+    # -- queries ----------------------------------------------------------------------------
+    @property
+    def first_data(self) -> date | None:
+        """The first day anything is known of the place."""
+        return self._starts[0] if self._starts else None
+
+    def _segment(self, day: date) -> _Segment | None:
+        i = bisect.bisect_right(self._starts, day)
+        return self._segments[i - 1] if i else None
+
+    def controller(self, day: date) -> str:
+        """The controller on ``day`` (``unknown`` before the first data)."""
+        seg = self._segment(day)
+        return seg.controller if seg is not None else UNKNOWN
+
+    def turns(self) -> list[date]:
+        """The days the controller changes (from no data to a side counts)."""
+        out, before = [], UNKNOWN
+        for seg in self._segments:
+            if seg.controller != before:
+                out.append(seg.start)
+            before = seg.controller
+        return out
+
+    def state(self, day: date, *, stale_days: int = 30) -> PlaceState:
+        """The state on ``day``; before the first data, ``unknown`` with no evidence."""
+        seg = self._segment(day)
+        if seg is None:
+            return PlaceState(
+                self.place_id,
+                self.place_name,
+                self.lat,
+                self.lon,
+                UNKNOWN,
+                None,
+                None,
+                True,
+                (),
+                first_data=self.first_data,
+            )
+        refs, n = seg.evidence
+        stale = seg.last_report is None or (day - seg.last_report).days > stale_days
+        return PlaceState(
+            self.place_id,
+            self.place_name,
+            self.lat,
+            self.lon,
+            seg.controller,
+            seg.since,
+            seg.last_report,
+            stale,
+            tuple(refs[:n]),
+            tuple(r for lst, k in seg.contrary for r in lst[:k]),
+            seg.from_baseline,
+            seg.status,
+            self._confidence(seg, day),
+            self.first_data,
+        )
+
+    def _confidence(self, seg: _Segment, day: date) -> float:
+        if seg.final:
+            return 1.0
+        if seg.controller == UNKNOWN:
+            return 0.0
+        decay = _decay((day - seg.start).days, self.rules.half_life_days)
+        support, against = seg.support * decay, seg.against * decay
+        sure = 1.0 - math.exp(-support)
+        if seg.controller == CONTESTED or support <= 0.0:
+            return round(sure, 3)
+        return round(sure * support / (support + against), 3)

@@ -1,0 +1,226 @@
+"""Tests of geo.assess: the state of a place by weight of evidence.
+
+Hand-made events (``control_cases.ev``) test the rules without depending on the extractor; the
+quotes are our own sentences.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from control_cases import PUB, SIRTE, TARHUNA, TRIPOLI, WASHKA, at, ev, history
+
+from geo.assess import CLAIMED, HELD, AssessmentRules
+from geo.control import CONTESTED, UNKNOWN, BaselineEntry, ControlHistory
+from geo.sides import Sides
+
+JUNE = [date(2020, 6, d) for d in range(1, 31)]
+
+# Five outlets, five wordings of one capture: five independent sources.
+INDEPENDENT = [
+    "Government fighters seized the hill town of Tarhuna on Friday after a short battle.",
+    "Tarhuna fell to forces loyal to the Tripoli government on Friday, residents said.",
+    "On Friday the government's troops drove their rivals out of Tarhuna, a spokesman said.",
+    "Pro-government units entered Tarhuna and raised their flag over the town hall on Friday.",
+    "The southern stronghold of Tarhuna was captured by government forces late on Friday.",
+]
+
+
+def _five_sources() -> list:  # type: ignore[type-arg]
+    return [
+        ev(f"src{i}", "capture", "GNA", TARHUNA, "2020-06-05", q, outlet=f"Outlet {i}")
+        for i, q in enumerate(INDEPENDENT)
+    ]
+
+
+def test_a_corroborated_capture_survives_one_later_contested_report(sides: Sides) -> None:
+    events = _five_sources()
+    fighting = ev("late", "contested", "LNA", TARHUNA, "2020-06-07", "Clashes were reported.")
+    before = at(history(events, sides).state(JUNE[6]), TARHUNA)
+    after = at(history([*events, fighting], sides).state(JUNE[6]), TARHUNA)
+    assert (before.controller, before.status, before.sources_for) == ("GNA", HELD, 5)
+    assert (after.controller, after.status, after.since) == ("GNA", HELD, JUNE[4])
+    assert after.confidence < before.confidence
+    assert [r.doc_id for r in after.against] == ["late"]
+
+
+def test_comparable_contrary_evidence_makes_a_place_contested(sides: Sides) -> None:
+    one = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", INDEPENDENT[0])
+    claims = [
+        ev(d, "control_claim", "LNA", TARHUNA, "2020-06-06", f"{d}: the town is LNA-held.")
+        for d in ("b", "c")
+    ]
+    tarhuna = at(history([one, *claims], sides).state(JUNE[6]), TARHUNA)
+    assert tarhuna.controller == CONTESTED
+    assert {r.side for r in tarhuna.evidence} == {"GNA", "LNA"}
+
+
+def test_overwhelming_later_evidence_changes_hands(sides: Sides) -> None:
+    one = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", INDEPENDENT[0])
+    later = [
+        ev(d, "capture", "LNA", TARHUNA, "2020-06-20", q)
+        for d, q in zip(
+            "bcd",
+            [
+                "Eastern forces retook Tarhuna on Saturday.",
+                "The town changed hands again when the LNA returned at dawn, witnesses said.",
+                "Haftar's units are back in control of the hill town, a commander told us.",
+            ],
+            strict=True,
+        )
+    ]
+    h = history([one, *later], sides)
+    assert at(h.state(JUNE[18]), TARHUNA).controller == "GNA"
+    tarhuna = at(h.state(JUNE[20]), TARHUNA)
+    assert (tarhuna.controller, tarhuna.since, tarhuna.sources_for) == ("LNA", JUNE[19], 3)
+
+
+def test_rival_gains_on_one_day_go_to_the_better_supported_side(sides: Sides) -> None:
+    rival = ev("odd", "capture", "LNA", TARHUNA, "2020-06-05", "The LNA took Tarhuna, it said.")
+    for order in ([rival, *_five_sources()], [*_five_sources(), rival]):
+        tarhuna = at(history(order, sides).state(JUNE[5]), TARHUNA)
+        assert (tarhuna.controller, tarhuna.status) == ("GNA", HELD)
+        assert [r.doc_id for r in tarhuna.against] == ["odd"]
+
+
+def test_reprints_of_one_wire_story_are_one_source(sides: Sides) -> None:
+    wire = (
+        "TRIPOLI (Wire) - Forces of the internationally recognised government captured the "
+        "town of Tarhuna on Friday, the last stronghold of their rivals in the west."
+    )
+    reprints = [
+        ev(f"r{i}", "capture", "GNA", TARHUNA, "2020-06-05", q, outlet=f"Paper {i}")
+        for i, q in enumerate(
+            [wire, wire, wire.replace("TRIPOLI (Wire) - ", ""), wire + " (Reporting by A.)", wire]
+        )
+    ]
+    h = history(reprints, sides)
+    (change,) = h.changes()
+    assert (change.corroboration, change.independent) == (5, 1)
+    tarhuna = at(h.state(JUNE[6]), TARHUNA)
+    assert tarhuna.sources_for == 1 and len(tarhuna.evidence) == 5
+    assert {r.source_group for r in tarhuna.evidence} == {"r0"}  # named by the first article
+    # One source: its strongest report, not five times it.
+    assert change.weight == pytest.approx(max(r.weight for r in change.sources))
+    independent = history(_five_sources(), sides)
+    assert at(independent.state(JUNE[6]), TARHUNA).confidence > tarhuna.confidence
+
+
+@pytest.mark.parametrize("background", ["2020", "2020-06"])
+def test_background_never_changes_control_on_its_own(sides: Sides, background: str) -> None:
+    capture = ev("a", "capture", "GNA", SIRTE, "2020-06-03", "GNA forces took Sirte on Wednesday.")
+    old = ev("b", "capture", "LNA", SIRTE, background, "Sirte was taken by the LNA this year.")
+    h = history([capture, old], sides)
+    sirte = at(h.state(JUNE[10]), SIRTE)
+    assert (sirte.controller, sirte.since) == ("GNA", JUNE[2])
+    assert [r.doc_id for r in sirte.against] == ["b"]
+    # With nothing to contradict, the same report is the first evidence of the place.
+    alone = at(history([old], sides).state(JUNE[10]), SIRTE)
+    assert alone.controller == "LNA"
+
+
+@pytest.mark.parametrize(("kind", "acts"), [("control_claim", True), ("capture", False)])
+def test_an_undated_claim_is_a_statement_of_its_publication_day(
+    sides: Sides, kind: str, acts: bool
+) -> None:
+    capture = ev("a", "capture", "LNA", SIRTE, "2020-06-02", "The LNA took Sirte on Tuesday.")
+    undated = [
+        ev(d, kind, "GNA", SIRTE, "2020-06", f"{d}: GNA forces control Sirte.") for d in "bc"
+    ]
+    published = {"a": date(2020, 6, 2), "b": PUB, "c": PUB}
+    h = ControlHistory([capture, *undated], sides=sides, published=published)
+    sirte = at(h.state(JUNE[6]), SIRTE)
+    # A claim speaks of its publication day; an undated capture may predate the dated one.
+    assert (sirte.controller != "LNA") is acts
+    assert {r.doc_id for r in (*sirte.evidence, *sirte.against)} == {"a", "b", "c"}
+
+
+def test_a_place_before_the_first_baseline_with_no_evidence_is_unknown(
+    sides: Sides, mini_baseline: list[BaselineEntry]
+) -> None:
+    h = history([ev("a", "capture", "GNA", TARHUNA, "2020-06-05")], sides, baseline=mini_baseline)
+    assert h.data_start == date(2020, 5, 20)
+    early = {s.place_id: s for s in h.state(date(2020, 5, 1))}
+    assert set(early) == set(h.place_ids())  # every known place has a state
+    tripoli = early[TRIPOLI]
+    assert (tripoli.controller, tripoli.status, tripoli.confidence) == (UNKNOWN, UNKNOWN, 0.0)
+    assert tripoli.no_data and tripoli.first_data == date(2020, 5, 20)
+    assert not tripoli.evidence
+    assert at(h.state(date(2020, 5, 20)), TRIPOLI).controller == "GNA"
+
+
+def test_a_later_snapshot_resets_the_place(
+    sides: Sides, mini_baseline: list[BaselineEntry]
+) -> None:
+    first = next(b for b in mini_baseline if b.place_id == SIRTE)
+    second = BaselineEntry(SIRTE, "Sirte", first.lat, first.lon, "GNA", date(2020, 6, 15), "x")
+    capture = ev("a", "capture", "LNA", SIRTE, "2020-06-10", "The LNA retook Sirte.")
+    h = history([capture], sides, baseline=[*mini_baseline, second])
+    assert [at(h.state(d), SIRTE).controller for d in (JUNE[0], JUNE[9], JUNE[15])] == [
+        "LNA",
+        "LNA",
+        "GNA",
+    ]
+    assert at(h.state(JUNE[15]), SIRTE).from_baseline
+
+
+def test_an_own_claim_alone_is_claimed_and_corroboration_makes_it_held(sides: Sides) -> None:
+    own = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", "We took Tarhuna.", claimant="GNA")
+    plain = ev("b", "capture", "GNA", TARHUNA, "2020-06-05", INDEPENDENT[0])
+    assert at(history([own], sides).state(JUNE[5]), TARHUNA).status == CLAIMED
+    assert at(history([plain], sides).state(JUNE[5]), TARHUNA).status == HELD  # uncontested
+    both = at(history([own, plain], sides).state(JUNE[5]), TARHUNA)
+    assert (both.status, both.sources_for) == (HELD, 2)
+
+
+def test_the_losers_admission_outweighs_the_winners_claim(sides: Sides) -> None:
+    own = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", "x", claimant="GNA")
+    admitted = ev("b", "capture", "GNA", TARHUNA, "2020-06-05", "y", claimant="LNA")
+    plain = ev("c", "capture", "GNA", TARHUNA, "2020-06-05", "z")
+    weights = {
+        e.doc_id: at(history([e], sides).state(JUNE[5]), TARHUNA).confidence
+        for e in (own, admitted, plain)
+    }
+    assert weights["a"] < weights["c"] < weights["b"]
+
+
+def test_confidence_grows_with_sources_and_decays_with_age(sides: Sides) -> None:
+    def conf(n: int, day: date) -> float:
+        return at(history(_five_sources()[:n], sides).state(day), TARHUNA).confidence
+
+    assert 0 < conf(1, JUNE[5]) < conf(2, JUNE[5]) < conf(5, JUNE[5]) <= 1
+    assert conf(5, JUNE[5]) > conf(5, JUNE[5] + timedelta(days=60)) > 0
+
+
+def test_fighting_ends_when_a_side_is_reported_to_take_the_place(sides: Sides) -> None:
+    fight = ev("a", "contested", "GNA", SIRTE, "2020-06-03", "Fighting raged in Sirte.")
+    won = ev("b", "capture", "GNA", SIRTE, "2020-06-08", "GNA forces took Sirte on Monday.")
+    h = history([fight, won], sides)
+    assert at(h.state(JUNE[4]), SIRTE).controller == CONTESTED
+    assert at(h.state(JUNE[8]), SIRTE).controller == "GNA"
+
+
+def _two_sides() -> Sides:
+    raw = {
+        "theatre": {"name": "Testland", "country": "XX"},
+        "side": [{"id": "A", "colour": "#111111"}, {"id": "B", "colour": "#222222"}],
+    }
+    return Sides._from_dict(raw)
+
+
+def test_a_withdrawal_cedes_the_place_only_in_a_two_sided_war(sides: Sides) -> None:
+    pulled = ev("a", "withdraw", "LNA", WASHKA, "2020-06-05", "The LNA pulled out of the town.")
+    assert at(history([pulled], sides).state(JUNE[5]), WASHKA).controller == UNKNOWN
+    two = _two_sides()
+    left = ev("a", "withdraw", "B", WASHKA, "2020-06-05", "B withdrew from the town.")
+    assert at(history([left], two).state(JUNE[5]), WASHKA).controller == "A"
+    never = history([left], two, rules=AssessmentRules(cedes=False))
+    assert at(never.state(JUNE[5]), WASHKA).controller == UNKNOWN
+
+
+def test_rules_reject_impossible_parameters() -> None:
+    with pytest.raises(ValueError, match="comparable"):
+        AssessmentRules(comparable=1.5)
+    with pytest.raises(ValueError, match="half-lives"):
+        AssessmentRules(half_life_days=0)
