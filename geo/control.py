@@ -88,7 +88,7 @@ class ControlHistory:
     events
         Extracted events (e.g. :meth:`geo.store.Store.events`).
     sides
-        The sides; the first two are the main sides whose shared border is the front line.
+        The sides; the front line runs where the zones of declared opponents meet.
     published
         Publication date by document id, for the imprecise-date rule and source groups.
     baseline, overrides
@@ -289,7 +289,10 @@ class ControlHistory:
             for pid, t in self._timelines.items()
             if ctl[pid] in self.sides.ids
         ]
-        return self._zone_map.compute(held, self.sides.ids, max_distance_km=self.max_distance_km)
+        rivals = [(a, b) for a in self.sides.ids for b in self.sides.opponents(a)]
+        return self._zone_map.compute(
+            held, self.sides.ids, max_distance_km=self.max_distance_km, rivals=rivals
+        )
 
 
 def state(

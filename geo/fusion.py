@@ -123,7 +123,7 @@ def fuse(
     events
         Extracted events; events without a date are left out.
     sides
-        The sides; the first two are the main rivals (a withdrawal is the opponent's gain).
+        The sides and their declared opponents (a withdrawal is the one opponent's gain).
     published
         Publication date by document id, for the imprecise-date rule.
     overrides

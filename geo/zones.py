@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,7 @@ class ZoneMap:
         sides: Sequence[str],
         *,
         max_distance_km: float,
+        rivals: Collection[tuple[str, str]] | None = None,
     ) -> tuple[gpd.GeoDataFrame, BaseGeometry | None]:
         """Zones and the front line of the held places (see the module docstring).
 
@@ -107,10 +108,12 @@ class ZoneMap:
         held
             ``(lon, lat, side)`` of each place held by a side.
         sides
-            Side ids in order; the first two are the main sides whose shared border is the
-            front line, and zones are listed in this order.
+            Side ids in order; zones are listed in this order.
         max_distance_km
             Zones reach at most this far from a held place.
+        rivals
+            The (side, side) pairs that fight each other: the front line is where their
+            zones meet. By default the first two sides.
 
         Returns
         -------
@@ -147,13 +150,15 @@ class ZoneMap:
             if not clip.is_empty:
                 by_side[side].append(clip)
         merged = {s: shapely.union_all(g, grid_size=1.0) for s, g in by_side.items()}
-        # The front: the Voronoi edges shared by cells of the two main sides, where both
-        # places' evidence reaches. Taken from the raw cells, whose shared edges are exact.
-        a, b = (*sides, "", "")[:2]
+        # The front: the Voronoi edges shared by cells of rival sides, where both places'
+        # evidence reaches. Taken from the raw cells, whose shared edges are exact.
+        if rivals is None:
+            rivals = [(sides[0], sides[1])] if len(sides) >= 2 else []
+        fronts = {(a, b) for a, b in rivals} | {(b, a) for a, b in rivals}
         parts = []
         for i, (_, side_i) in enumerate(pts):
             for j, (_, side_j) in enumerate(pts):
-                if side_i == a and side_j == b and cells[i].intersects(cells[j]):
+                if i < j and (side_i, side_j) in fronts and cells[i].intersects(cells[j]):
                     edge = cells[i].intersection(cells[j])
                     parts.append(edge.intersection(reaches[i].intersection(reaches[j])))
         lines = [g for p in parts for g in getattr(p, "geoms", [p]) if g.length > 0]

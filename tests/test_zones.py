@@ -18,6 +18,7 @@ from geo._geodesy import distance_km
 from geo.control import ControlHistory
 from geo.sides import Sides
 from geo.theatre import load_theatre
+from geo.zones import ZoneMap
 
 
 def test_zones_are_clipped_voronoi_cells_and_front_is_the_bisector(sides: Sides) -> None:
@@ -100,3 +101,16 @@ def test_seed_front_reaches_the_coast_between_abu_grein_and_sirte_on_june_7(
         if abu_grein < lon < sirte and coast.distance(Point(tr.transform(lon, lat))) < 2000
     ]
     assert on_coast, f"no front-line end on the coast between Abu Grein and Sirte: {ends}"
+
+
+def test_the_front_runs_between_declared_rivals_only() -> None:
+    zm = ZoneMap(((-1.0, -1.0), (1.0, 3.0)), land=box(-1.0, -1.0, 3.0, 1.0))  # (lon, lat)
+    held = [(0.0, 0.0, "A"), (1.0, 0.0, "B"), (2.0, 0.0, "C")]  # (lon, lat, side)
+    zones, front = zm.compute(held, ["A", "B", "C"], max_distance_km=200, rivals=[("A", "B")])
+    assert list(zones["side"]) == ["A", "B", "C"]
+    assert front is not None
+    assert all(abs(lon - 0.5) < 0.01 for lon, _ in front.coords)  # A|B, not B|C at lon 1.5
+    _, both = zm.compute(held, ["A", "B", "C"], max_distance_km=200, rivals=[("B", "C")])
+    assert both is not None and all(abs(lon - 1.5) < 0.01 for lon, _ in both.coords)
+    _, none = zm.compute(held, ["A", "B", "C"], max_distance_km=200, rivals=[])
+    assert none is None
