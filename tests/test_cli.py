@@ -247,6 +247,7 @@ def test_every_command_takes_theatre() -> None:
     for cmd in (
         ["places"],
         ["extract"],
+        ["evaluate"],
         ["ingest"],
         ["events"],
         ["control"],

@@ -9,10 +9,11 @@ from typing import Any
 import click
 
 from geo.cli import _common as c
-from geo.cli._options import DAY, load_gazetteer, load_sides
+from geo.cli._options import DAY, gazetteer_options, load_gazetteer, resolve_theatre
 from geo.evaluate import Labelled, from_record, read_gold, read_predictions, score
 from geo.events import EventExtractor
 from geo.exceptions import DataFileError
+from geo.theatre import Theatre
 
 
 @click.command("evaluate")
@@ -25,22 +26,28 @@ from geo.exceptions import DataFileError
     help="Publication date when PREDICTED are articles (default: gold's articles.csv beside it).",
 )
 @click.option("--show-errors/--no-show-errors", default=True, help="List missed and extra events.")
+@gazetteer_options
 def command(
     gold: str,
     predicted: tuple[str, ...],
     max_km: float,
     published: date | None,
     show_errors: bool,
+    theatre: str | None,
+    gazetteer: str | None,
+    sides: str | None,
 ) -> None:
     """Score PREDICTED against GOLD.csv (columns of spec/seeds/gold_events.csv).
 
     PREDICTED is a jsonl file from ``frontline extract`` or the articles themselves (files or
     directories), which are then extracted first. Events match on article, kind, side and place
-    within --max-km; dates are compared at the gold precision.
+    within --max-km; dates are compared at the gold precision. Articles are extracted with
+    --theatre (and its --gazetteer and --sides overrides).
     """
+    th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
     try:
         gold_events = read_gold(Path(gold))
-        preds = _predictions(predicted, Path(gold), published)
+        preds = _predictions(predicted, Path(gold), published, th)
     except DataFileError as exc:
         raise click.ClickException(str(exc)) from None
     result = score(gold_events, preds, max_km=max_km)
@@ -65,11 +72,13 @@ def command(
                 click.echo(f"{label}: {e.article} {e.kind} {e.side} {e.place} {e.date}")
 
 
-def _predictions(paths: tuple[str, ...], gold: Path, published: date | None) -> list[Labelled]:
+def _predictions(
+    paths: tuple[str, ...], gold: Path, published: date | None, theatre: Theatre
+) -> list[Labelled]:
     if len(paths) == 1 and paths[0].endswith(".jsonl") and _looks_like_predictions(Path(paths[0])):
         return read_predictions(Path(paths[0]))
     meta = str(gold.with_name("articles.csv")) if gold.with_name("articles.csv").exists() else None
-    extractor = EventExtractor(load_gazetteer(None), load_sides(None))
+    extractor = EventExtractor(load_gazetteer(str(theatre.gazetteer_path)), theatre.sides)
     out: list[Labelled] = []
     for doc in c.iter_docs(paths, published=published, meta=meta):
         out.extend(from_record(e.to_record()) for e in extractor.extract(doc))
