@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from geo.documents import (
     infer_published,
     load_documents,
     normalise_text,
+    parse_published,
     read_meta,
+    split_document,
 )
 from geo.exceptions import DocumentError, FrontlineError
 
@@ -315,3 +318,195 @@ def test_read_meta_needs_id_column(tmp_path: Path) -> None:
     path.write_text("name,published\na1,2020-06-06\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="id"):
         read_meta(path)
+
+
+# -- issue 14: records, encodings, dates, duplicates, long documents ------------------------------
+def test_jsonl_records_split_on_newline_only(tmp_path: Path) -> None:
+    """Issue 14 #3: U+2028, U+2029 and NEL inside a JSON string split the record."""
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": "ls", "text": "GNA forces retook Tarhuna.\u2028Residents returned."},
+        {"id": "ps", "text": "The LNA holds Sirte.\u2029It said so on Monday."},
+        {"id": "nel", "text": "Clashes near Brega.\x85More later."},
+        {"text": "No id on the fourth line."},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines), encoding="utf-8")
+    docs, errors = _load(path)
+    assert errors == []
+    assert [d.doc_id for d in docs] == ["ls", "ps", "nel", "feed:4"]
+    assert [d.line for d in docs] == [1, 2, 3, 4]
+    assert "Residents returned" in docs[0].text and "More later" in docs[2].text
+
+
+def test_jsonl_with_crlf_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "One."}\r\n{"id": "b", "text": "Two."}\r\n')
+    docs, errors = _load(path)
+    assert errors == [] and [(d.doc_id, d.line) for d in docs] == [("a", 1), ("b", 2)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    """Issue 14 #6: UTF-16 files were dropped as binary."""
+    import codecs
+
+    boms = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+    boms["utf-32-be"] = codecs.BOM_UTF32_BE
+    text = "GNA forces retook Tarhuna on Friday.\nCafé «Sirte» — ليبيا."
+    (tmp_path / "a.txt").write_bytes(boms.get(encoding, b"") + text.encode(encoding))
+    feed = json.dumps({"id": "j", "text": text}, ensure_ascii=False) + "\n"
+    (tmp_path / "b.jsonl").write_bytes(boms.get(encoding, b"") + feed.encode(encoding))
+    docs, errors = _load(tmp_path)
+    assert errors == []
+    assert [d.text for d in docs] == [normalise_text(text)] * 2
+    assert not docs[0].text.startswith("\ufeff")
+
+
+def test_utf16_without_a_bom_is_binary_with_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes("GNA forces retook Tarhuna.".encode("utf-16-le"))
+    docs, errors = _load(tmp_path)
+    assert docs == [] and "byte-order mark" in str(errors[0])
+
+
+def test_broken_utf16_is_read_with_replacements_and_reported(tmp_path: Path) -> None:
+    import codecs
+
+    data = codecs.BOM_UTF16_LE + "Line one.\nLine two.".encode("utf-16-le") + b"\x00\xd8"
+    (tmp_path / "a.txt").write_bytes(data)
+    docs, errors = _load(tmp_path)
+    assert len(docs) == 1 and "Line two." in docs[0].text
+    assert errors[0].kept and errors[0].line == 2 and "invalid UTF-16" in str(errors[0])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2020-06-06", (date(2020, 6, 6), "day")),
+        ("2020-06-06T23:30:00-05:00", (date(2020, 6, 6), "day")),
+        ("2020-06-06T10:00:00Z", (date(2020, 6, 6), "day")),
+        ("2020-06-06 10:00", (date(2020, 6, 6), "day")),
+        ("20200606", (date(2020, 6, 6), "day")),
+        ("2020-06", (date(2020, 6, 30), "month")),
+        ("2020-02", (date(2020, 2, 29), "month")),
+        ("2020", (date(2020, 12, 31), "year")),
+        ("Sat, 06 Jun 2020 10:00:00 GMT", (date(2020, 6, 6), "day")),
+        ("6 June 2020", (date(2020, 6, 6), "day")),
+        ("June 6, 2020", (date(2020, 6, 6), "day")),
+    ],
+)
+def test_published_values_kept_at_their_precision(value: str, expected: tuple[date, str]) -> None:
+    assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        2020,
+        5,
+        "5",
+        2020.5,
+        True,
+        [2020],
+        "07/06/2020",
+        "2020-13",
+        "2020-02-30",
+        "June 2020",
+        "June 6",
+        "soon",
+    ],
+)
+def test_numeric_ambiguous_and_partial_written_dates_are_rejected(value: object) -> None:
+    """Issue 14 #7: ``published: 2020`` or "5" became a full date padded with today."""
+    with pytest.raises(ValueError, match="date"):
+        parse_published(value)
+
+
+def test_jsonl_published_numbers_are_reported_partials_kept(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "n", "text": "GNA forces retook Tarhuna.", "published": 2020},
+        {"id": "s", "text": "GNA forces retook Sirte.", "published": "5"},
+        {"id": "m", "text": "GNA forces retook Brega.", "published": "2020-06"},
+        {"id": "y", "text": "GNA forces retook Zliten.", "published": "2019"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    docs, errors = _load(path)
+    by_id = {d.doc_id: d for d in docs}
+    assert [(e.line, e.kept) for e in errors] == [(1, True), (2, True)]
+    assert "is int 2020" in str(errors[0]) and "'5' is not a date" in str(errors[1])
+    assert by_id["n"].published is None and by_id["s"].published is None
+    assert (by_id["m"].published_iso, by_id["m"].published_precision) == ("2020-06", "month")
+    assert by_id["m"].published == date(2020, 6, 30)  # the latest it can be, never today
+    assert by_id["y"].published_iso == "2019"
+
+
+def test_partial_published_is_made_exact_by_the_text_when_they_agree(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    stamp = "200606095959993\nGNA forces retook Tarhuna on Friday."
+    records = [
+        {"id": "agree", "text": stamp, "published": "2020-06"},
+        {"id": "disagree", "text": stamp, "published": "2019-06"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    docs, _ = _load(path)
+    assert (docs[0].published, docs[0].published_precision) == (date(2020, 6, 6), "day")
+    assert docs[0].published_source.startswith("metadata (2020-06) and text:")
+    assert (docs[1].published_iso, docs[1].published_source) == ("2019-06", "metadata")
+
+
+def test_meta_csv_takes_partial_dates_and_rejects_numeric_orders(tmp_path: Path) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text("id,published\na,2020-06\n", encoding="utf-8")
+    assert read_meta(path)["a"].published_precision == "month"
+    path.write_text("id,published\na,2020-06-01\nb,06/07/2020\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"meta.csv:3: .*ambiguous"):
+        read_meta(path)
+
+
+def test_duplicate_ids_with_different_text_name_both_places(tmp_path: Path) -> None:
+    """Issue 14 #8: two records with one id and different text were silently merged."""
+    (tmp_path / "a.jsonl").write_text(
+        '{"id": "x", "text": "GNA forces retook Tarhuna."}\n'
+        '{"id": "x", "text": "GNA forces retook Tarhuna."}\n',  # the same text: not a conflict
+        encoding="utf-8",
+    )
+    (tmp_path / "b.jsonl").write_text(
+        '{"id": "y", "text": "Other."}\n{"id": "x", "text": "The LNA retook Tarhuna."}\n',
+        encoding="utf-8",
+    )
+    docs, errors = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["x", "x", "y"]
+    (err,) = errors
+    assert not err.kept and (err.path, err.line) == (str(tmp_path / "b.jsonl"), 2)
+    assert f"duplicate id 'x' with different text (first at {tmp_path / 'a.jsonl'}:1)" in str(err)
+    every = list(load_documents([tmp_path], unique_ids=False, on_error=errors.append))
+    assert len(every) == 4 and len(errors) == 1
+
+
+def test_long_documents_split_at_paragraph_breaks() -> None:
+    paragraph = "GNA forces retook Tarhuna on Friday. Residents returned to the town.\n\n"
+    doc = Document("big", paragraph * 100, date(2020, 6, 6), "cli", "big.txt")
+    parts = split_document(doc, max_chars=1000)
+    assert len(parts) > 5 and all(len(p.text) <= 1000 for _, p in parts)
+    assert "".join(p.text for _, p in parts) == doc.text
+    for offset, part in parts:
+        assert doc.text[offset : offset + len(part.text)] == part.text
+        assert part.text.endswith("\n\n") or offset + len(part.text) == len(doc.text)
+        assert (part.doc_id, part.content_hash, part.published) == (
+            "big",
+            doc.content_hash,
+            doc.published,
+        )
+    assert split_document(doc, max_chars=10_000_000) == [(0, doc)]
+
+
+def test_one_line_documents_split_at_sentences_then_spaces() -> None:
+    doc = Document("line", "The LNA said so. " * 200, None, "unknown", "l.txt")
+    parts = split_document(doc, max_chars=1000)
+    assert all(p.text.endswith(". ") for _, p in parts[:-1])
+    words = Document("w", "word " * 1000, None, "unknown", "w.txt")
+    assert all(p.text.endswith(" ") for _, p in split_document(words, max_chars=1000)[:-1])
+    blob = Document("b", "x" * 2500, None, "unknown", "b.txt")
+    assert [len(p.text) for _, p in split_document(blob, max_chars=1000)] == [1000, 1000, 500]
+    with pytest.raises(ValueError, match="at least 1000"):
+        split_document(blob, max_chars=10)
