@@ -14,6 +14,7 @@ kill mid-batch leaves the file exactly as it was before the batch.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import struct
@@ -23,18 +24,22 @@ from datetime import UTC, date, datetime
 from itertools import tee
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 from geo.dates import FuzzyDate
-from geo.documents import Document
+from geo.documents import DEFAULT_MAX_CHARS, Document, published_from_iso
 from geo.events import Event, EventExtractor
-from geo.exceptions import StoreError
+from geo.exceptions import DocumentError, StoreError
+from geo.parallel import analyse_in_parts
 from geo.toponyms import Mention
 
 __all__ = [
     "DEFAULT_STORE",
+    "DUPLICATE_POLICIES",
     "IngestResult",
     "Store",
     "StoredDocument",
+    "StoredVersion",
     "gpkg_point",
     "ingest",
     "parse_gpkg_point",
@@ -52,6 +57,18 @@ _WGS84_WKT = (
     'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
     'AUTHORITY["EPSG","4326"]]'
 )
+
+# Earlier versions of edited articles: their text's hash, where they came from, what replaced
+# them. Their events and mentions are gone from the store; the hash stops a re-ingest of the
+# old file from bringing the old version back.
+_HISTORY = """CREATE TABLE document_history (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+  published TEXT, path TEXT, line INTEGER, batch INTEGER NOT NULL, replaced_by TEXT NOT NULL,
+  replaced_in_batch INTEGER NOT NULL, replaced TEXT NOT NULL);
+CREATE INDEX document_history_hash ON document_history(content_hash);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+  ('document_history', 'attributes', 'document_history',
+   'replaced versions of edited articles', NULL)"""
 
 _SCHEMA = f"""
 CREATE TABLE gpkg_spatial_ref_sys (
@@ -100,11 +117,18 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
   ('mentions', 'features', 'mentions', 'resolved place mentions', 4326),
   ('events', 'features', 'events', 'control events and activities', 4326);
 CREATE TABLE frontline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+{_HISTORY};
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
   ('frontline_meta', 'attributes', 'frontline_meta', 'what the store was built with', NULL);
 INSERT INTO gpkg_geometry_columns VALUES
   ('mentions', 'geom', 'POINT', 4326, 0, 0), ('events', 'geom', 'POINT', 4326, 0, 0);
 """
+
+# Tables added after the first release, created in older stores when they are opened (cheap:
+# under the write lock, once). Columns are added the same way, e.g.
+# ("events", "claimant", "TEXT NOT NULL DEFAULT ''").
+_MIGRATED_TABLES: tuple[tuple[str, str], ...] = (("document_history", _HISTORY),)
+_MIGRATED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
 
 _EVENT_COLUMNS = (
     "doc_id, kind, side, place, place_id, place_name, lat, lon, date, date_precision, quote, "
@@ -149,6 +173,16 @@ class StoredDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """The stored version of an article: its text's hash, date and where it was read."""
+
+    doc_id: str
+    content_hash: str
+    published: date | None
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     """What one ingest run did."""
 
@@ -187,31 +221,96 @@ class Store:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per batch.
             # Another writer holds the lock: wait for its batch rather than fail at once.
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+        try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             # A rollback journal (not WAL) keeps the store one file between transactions.
             self.conn.execute("PRAGMA journal_mode = DELETE")
             self._ensure_schema()
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            self.conn.close()
             raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+
+    def _current(self, tables: set[str]) -> bool:
+        """Whether the schema is complete: nothing to create or migrate."""
+        if not {"events", "gpkg_contents"} <= tables:
+            return False
+        if any(name not in tables for name, _ in _MIGRATED_TABLES):
+            return False
+        return all(self._has_column(t, c) for t, c, _ in _MIGRATED_COLUMNS)
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(r[1] == column for r in self.conn.execute(f"PRAGMA table_info({table})"))
 
     def _ensure_schema(self) -> None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
-        if "events" in tables and "gpkg_contents" in tables:
+        """Create the schema in an empty file, or migrate an older store, under the write lock.
+
+        Two processes opening a new store at once both see an empty file; the write lock
+        (BEGIN IMMEDIATE) lets one create the schema while the other waits, and the other then
+        finds it done. Checking again inside the lock is what makes the race harmless.
+        """
+        tables = self._tables()
+        if self._current(tables):
             return
-        if tables:
+        if tables and "gpkg_contents" not in tables:
             raise StoreError(f"{self.path}: not a frontline store (tables {sorted(tables)})")
-        self.conn.execute("BEGIN IMMEDIATE")
+        with self._transaction("create the store schema"):
+            tables = self._tables()  # again, now that no one else can write
+            if not tables:
+                self.conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {_GPKG_VERSION}")
+                self._run(_SCHEMA)
+                log.info("created store %s", self.path)
+            elif "events" not in tables:
+                raise StoreError(f"{self.path}: not a frontline store (tables {sorted(tables)})")
+            else:
+                self._migrate(tables)
+
+    def _migrate(self, tables: set[str]) -> None:
+        for name, ddl in _MIGRATED_TABLES:
+            if name not in tables:
+                self._run(ddl)
+                log.info("%s: added table %s", self.path, name)
+        for table, column, decl in _MIGRATED_COLUMNS:
+            if not self._has_column(table, column):
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+    def _run(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+
+    @contextlib.contextmanager
+    def _transaction(self, what: str) -> Iterator[None]:
+        """One write transaction; any failure rolls it back and leaves the file as it was.
+
+        SQLite errors (a full disk: "database or disk is full", a locked file) become one
+        :class:`StoreError` naming the store and the error.
+        """
+        self._begin()
         try:
-            self.conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {_GPKG_VERSION}")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.conn.execute(statement)
+            yield
             self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"{self.path}: cannot {what} ({exc}); nothing was written") from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        log.info("created store %s", self.path)
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back (SQLITE_FULL does): a second ROLLBACK would fail
+        # and hide the error that matters.
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         """Close the connection."""
@@ -260,8 +359,7 @@ class Store:
                     "one store holds one theatre (use another --store)"
                 )
             return
-        self._begin()
-        try:
+        with self._transaction("record the theatre"):
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS frontline_meta "
                 "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -270,10 +368,6 @@ class Store:
                 "INSERT OR REPLACE INTO frontline_meta (key, value) VALUES (?, ?)",
                 [("theatre", theatre_id), ("theatre_dir", folder)],
             )
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     # -- writing --------------------------------------------------------------------------------
     def _begin(self) -> None:
@@ -289,6 +383,33 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def was_replaced(self, content_hash: str) -> bool:
+        """Whether a version with this hash was stored once and replaced by an edit."""
+        row = self.conn.execute(
+            "SELECT 1 FROM document_history WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return row is not None
+
+    def version(self, doc_id: str) -> StoredVersion | None:
+        """The stored version of the article ``doc_id`` (its latest), or None."""
+        row = self.conn.execute(
+            "SELECT content_hash, published, path, line FROM documents WHERE doc_id = ? "
+            "ORDER BY fid DESC LIMIT 1",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        published, _ = published_from_iso(row[1])
+        where = f"{row[2]}:{row[3]}" if row[3] is not None else str(row[2] or "")
+        return StoredVersion(doc_id, row[0], published, where)
+
+    def history(self) -> list[tuple[str, str, str]]:
+        """Replaced versions, oldest first: (doc_id, content hash, hash of the replacement)."""
+        rows = self.conn.execute(
+            "SELECT doc_id, content_hash, replaced_by FROM document_history ORDER BY fid"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def write_batch(
         self,
         items: Sequence[tuple[Document, Sequence[Event], Sequence[Mention]]],
@@ -297,17 +418,23 @@ class Store:
     ) -> int:
         """Write documents with their events and mentions in ONE transaction.
 
-        Documents already stored (same content hash) are skipped. ``on_document`` is called
-        inside the transaction after each document is written.
+        Documents already stored (same content hash) are skipped. A document whose id is
+        stored with other text is a new version of that article: the old version's row,
+        events and mentions are replaced, and its hash goes to ``document_history``.
+        ``on_document`` is called inside the transaction after each document is written.
 
         Returns
         -------
         int
             The number of documents added.
+
+        Raises
+        ------
+        StoreError
+            When SQLite fails (a full disk, a lock held too long); the batch is rolled back.
         """
         added = 0
-        self._begin()
-        try:
+        with self._transaction("write the batch"):
             batch = self.conn.execute(
                 "INSERT INTO batches (started, schema_version) VALUES (?, ?)",
                 (_now(), SCHEMA_VERSION),
@@ -316,6 +443,7 @@ class Store:
             for doc, events, mentions in items:
                 if self.has_document(doc.content_hash):
                     continue
+                self._replace_versions(doc, batch)
                 self._insert(doc, events, mentions, batch)
                 added += 1
                 if on_document is not None:
@@ -325,16 +453,40 @@ class Store:
                 (_now(), added, batch),
             )
             self._update_extents()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return added
+
+    def _replace_versions(self, doc: Document, batch: int) -> None:
+        """Move other stored versions of ``doc``'s article to the history table."""
+        old = self.conn.execute(
+            "SELECT fid, content_hash, published, path, line, batch FROM documents "
+            "WHERE doc_id = ? AND content_hash != ?",
+            (doc.doc_id, doc.content_hash),
+        ).fetchall()
+        for fid, content_hash, published, path, line, old_batch in old:
+            self.conn.execute(
+                "INSERT INTO document_history (doc_id, content_hash, published, path, line, "
+                "batch, replaced_by, replaced_in_batch, replaced) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.doc_id,
+                    content_hash,
+                    published,
+                    path,
+                    line,
+                    old_batch,
+                    doc.content_hash,
+                    batch,
+                    _now(),
+                ),
+            )
+            for table in ("events", "mentions"):
+                self.conn.execute(f"DELETE FROM {table} WHERE content_hash = ?", (content_hash,))
+            self.conn.execute("DELETE FROM documents WHERE fid = ?", (fid,))
+            log.info("%s: replaced the version of %s from %s", self.path, doc.doc_id, path)
 
     def _insert(
         self, doc: Document, events: Sequence[Event], mentions: Sequence[Mention], batch: int
     ) -> None:
-        published = doc.published.isoformat() if doc.published else None
+        published = doc.published_iso
         self.conn.execute(
             "INSERT INTO documents (content_hash, doc_id, published, published_source, path, "
             "line, url, outlet, title, text, batch) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -418,17 +570,11 @@ class Store:
         """
         docs = list(self.iter_documents())
         fresh = [(doc, extractor.extract(doc)) for doc in docs]
-        self._begin()
-        try:
+        with self._transaction("replace the events"):
             self.conn.execute("DELETE FROM events")
             for doc, events in fresh:
-                published = doc.published.isoformat() if doc.published else None
-                self._insert_events(doc.content_hash, published, events)
+                self._insert_events(doc.content_hash, doc.published_iso, events)
             self._update_extents()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return sum(len(e) for _, e in fresh)
 
     def _update_extents(self) -> None:
@@ -451,7 +597,7 @@ class Store:
             StoredDocument(
                 doc_id=r[0],
                 content_hash=r[1],
-                published=date.fromisoformat(r[2]) if r[2] else None,
+                published=published_from_iso(r[2])[0],
                 published_source=r[3] or "",
                 path=r[4] or "",
                 url=r[5] or "",
@@ -469,10 +615,12 @@ class Store:
             "content_hash FROM documents ORDER BY fid"
         ).fetchall()
         for r in rows:
+            published, precision = published_from_iso(r[2])
             yield Document(
                 doc_id=r[0],
                 text=r[1],
-                published=date.fromisoformat(r[2]) if r[2] else None,
+                published=published,
+                published_precision=precision,
                 published_source=r[3] or "",
                 path=r[4] or "",
                 line=r[5],
@@ -489,7 +637,9 @@ class Store:
         )
         out: dict[str, date] = {}
         for doc_id, published in rows:
-            out.setdefault(doc_id, date.fromisoformat(published))
+            day, _ = published_from_iso(published)  # a partial date: its last day, the bound
+            if day is not None:
+                out.setdefault(doc_id, day)
         return out
 
     def events(
@@ -544,6 +694,83 @@ def _overlaps(iso: str, start: date | None, end: date | None) -> bool:
 
 # Documents in, (events, mentions) per document out, in the same order.
 Analyser = Callable[[Iterable[Document]], Iterator[tuple[list[Event], list[Mention]]]]
+ErrorHandler = Callable[[DocumentError], None]
+OnDuplicate = Literal["error", "newer", "keep"]
+DUPLICATE_POLICIES: tuple[OnDuplicate, ...] = ("error", "newer", "keep")
+
+
+class _Admission:
+    """Which documents of an ingest run are new, new versions, or left out (and why).
+
+    The same text (by hash) is stored once. An id stored with other text is an edited
+    article: its new version replaces the old one, unless ``keep`` says the store keeps its
+    version, or the new one is dated before the stored one. The same id twice in one run with
+    different texts is ambiguous: an error naming both places, unless ``newer`` (the later
+    published, else the later read, wins) or ``keep`` (the first read wins) says what to do.
+    """
+
+    def __init__(self, store: Store, policy: OnDuplicate, on_error: ErrorHandler) -> None:
+        if policy not in DUPLICATE_POLICIES:
+            raise StoreError(f"unknown duplicate policy {policy!r}; use error, newer or keep")
+        self.store, self.policy, self.on_error = store, policy, on_error
+        self.hashes: set[str] = set()
+        self.run: dict[str, StoredVersion] = {}  # doc_id -> version read earlier in this run
+        self.skipped = 0
+
+    def admit(self, doc: Document) -> bool:
+        """Whether ``doc`` goes to the store (as a new article or a new version)."""
+        if doc.content_hash in self.hashes or self.store.has_document(doc.content_hash):
+            log.info("%s: already stored (same text), skipped", doc.location)
+            return self._skip()
+        if self.store.was_replaced(doc.content_hash):
+            log.info(
+                "%s: an older version of %r, replaced before; skipped", doc.location, doc.doc_id
+            )
+            return self._skip()
+        earlier = self.run.get(doc.doc_id)
+        ok = (
+            self._twice(doc, earlier)
+            if earlier
+            else self._edited(doc, self.store.version(doc.doc_id))
+        )
+        if ok:
+            self.hashes.add(doc.content_hash)
+            self.run[doc.doc_id] = StoredVersion(
+                doc.doc_id, doc.content_hash, doc.published, doc.location
+            )
+        return ok or self._skip()
+
+    def _skip(self) -> bool:
+        self.skipped += 1
+        return False
+
+    def _say(self, doc: Document, reason: str, *, kept: bool = True) -> None:
+        self.on_error(DocumentError(doc.path, doc.line, reason, kept=kept))
+
+    def _twice(self, doc: Document, earlier: StoredVersion) -> bool:
+        what = f"duplicate id {doc.doc_id!r} with different text (first at {earlier.location})"
+        if self.policy == "error":
+            self._say(doc, f"{what}; skipped (--on-duplicate newer|keep decides)", kept=False)
+            return False
+        if self.policy == "keep" or _older(doc.published, earlier.published):
+            self._say(doc, f"{what}; the first is kept")
+            return False
+        self._say(doc, f"{what}; this newer version replaces it")
+        return True
+
+    def _edited(self, doc: Document, stored: StoredVersion | None) -> bool:
+        if stored is None:
+            return True
+        what = f"{doc.doc_id!r} is stored with other text (from {stored.location})"
+        if self.policy == "keep" or _older(doc.published, stored.published):
+            self._say(doc, f"{what}; the stored version is kept")
+            return False
+        self._say(doc, f"{what}: an edited article, its new version replaces the old one")
+        return True
+
+
+def _older(published: date | None, than: date | None) -> bool:
+    return published is not None and than is not None and published < than
 
 
 def ingest(
@@ -555,10 +782,14 @@ def ingest(
     on_document: Callable[[Document], None] | None = None,
     on_batch: Callable[[int, int], None] | None = None,
     analyse: Analyser | None = None,
+    on_duplicate: OnDuplicate = "error",
+    on_error: ErrorHandler | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> IngestResult:
     """Extract and store new documents, ``batch_size`` documents per transaction.
 
-    Documents already in the store, or repeated in ``docs``, are skipped by content hash.
+    Documents already in the store, or repeated in ``docs``, are skipped by content hash; a
+    new version of a stored article (same id, other text) replaces it (see ``on_duplicate``).
     Extraction runs before each batch's transaction opens, so the write lock is held briefly.
 
     Parameters
@@ -566,7 +797,8 @@ def ingest(
     store
         The open store.
     docs
-        The documents, e.g. from :func:`~geo.documents.load_documents`.
+        The documents, e.g. from :func:`~geo.documents.load_documents` with
+        ``unique_ids=False`` (this function then settles duplicate ids).
     extractor
         Finds events and the place mentions they were read from, in one pass
         (:meth:`~geo.events.EventExtractor.extract_with_mentions`).
@@ -581,11 +813,20 @@ def ingest(
         :func:`geo.parallel.analyse_parallel` to extract with several processes; by default
         ``extractor`` does it here. Writing stays in this process: one writer, one transaction
         per batch.
+    on_duplicate
+        Two texts under one id in ``docs``: ``error`` (report both places, store the first),
+        ``newer`` (the later published wins, else the later read) or ``keep`` (the first
+        wins). ``keep`` also keeps a stored version rather than replace it by an edit.
+    on_error
+        Called with a :class:`~geo.exceptions.DocumentError` for each duplicate or edit
+        (``kept`` is True when nothing was lost by choice); the default logs a warning.
+    max_chars
+        Longer documents are extracted in parts (:func:`geo.parallel.analyse_in_parts`).
     """
     if batch_size < 1:
         raise StoreError(f"batch size must be at least 1, not {batch_size}")
-    seen: set[str] = set()
-    added = skipped = n_events = n_mentions = batches = 0
+    admission = _Admission(store, on_duplicate, on_error or (lambda e: log.warning("%s", e)))
+    added = n_events = n_mentions = batches = 0
     pending: list[tuple[Document, Sequence[Event], Sequence[Mention]]] = []
 
     def flush() -> None:
@@ -598,20 +839,10 @@ def ingest(
                 on_batch(batches, n)
             pending.clear()
 
-    def new_documents() -> Iterator[Document]:
-        nonlocal skipped
-        for doc in docs:
-            if doc.content_hash in seen or store.has_document(doc.content_hash):
-                log.info("%s: already stored (same text), skipped", doc.path)
-                skipped += 1
-                continue
-            seen.add(doc.content_hash)
-            yield doc
-
     def serial(items: Iterable[Document]) -> Iterator[tuple[list[Event], list[Mention]]]:
-        return (extractor.extract_with_mentions(d) for d in items)
+        return (analyse_in_parts(extractor, d, max_chars) for d in items)
 
-    mine, theirs = tee(new_documents())
+    mine, theirs = tee(d for d in docs if admission.admit(d))
     for doc, (events, mentions) in zip(mine, (analyse or serial)(theirs), strict=True):
         n_events += len(events)
         n_mentions += len(mentions)
@@ -619,4 +850,4 @@ def ingest(
         if len(pending) >= batch_size:
             flush()
     flush()
-    return IngestResult(added, skipped, n_events, n_mentions, batches)
+    return IngestResult(added, admission.skipped, n_events, n_mentions, batches)

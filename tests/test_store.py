@@ -28,7 +28,7 @@ from geo.events import EventExtractor
 from geo.exceptions import StoreError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
-from geo.store import Store, gpkg_point, ingest, parse_gpkg_point
+from geo.store import IngestResult, Store, gpkg_point, ingest, parse_gpkg_point
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
@@ -279,3 +279,148 @@ def test_a_store_from_before_theatres_takes_one(tmp_path: Path) -> None:
         assert store.theatre() is None
         store.bind_theatre("war-a")
         assert store.theatre() == ("war-a", "")
+
+
+# -- issue 14: edited articles, duplicate ids, races, a full disk ---------------------------------
+def _feed(path: Path, *records: dict[str, str]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _ingest(store_path: Path, *paths: Path, **kw: object) -> tuple[IngestResult, list[str]]:
+    said: list[str] = []
+    docs = load_documents(list(paths), unique_ids=False, on_error=lambda e: said.append(str(e)))
+    with Store(store_path) as store:
+        result = ingest(
+            store,
+            docs,
+            EventExtractor(Gazetteer.load(), Sides.load()),
+            on_error=lambda e: said.append(str(e)),
+            **kw,  # type: ignore[arg-type]
+        )
+    return result, said
+
+
+OLD = {"id": "a1", "text": "GNA forces seized Sirte on Friday.", "published": "2020-06-06"}
+NEW = {"id": "a1", "text": "LNA forces seized Sirte on Friday.", "published": "2020-06-07"}
+
+
+def test_an_edited_article_replaces_its_old_version(tmp_path: Path) -> None:
+    """Issue 14 #8: a re-ingested edit kept both versions, so the article contradicted itself."""
+    path = tmp_path / "s.gpkg"
+    _ingest(path, _feed(tmp_path / "v1.jsonl", OLD))
+    (tmp_path / "v1.jsonl").unlink()
+    result, said = _ingest(path, _feed(tmp_path / "v2.jsonl", NEW))
+    assert result.added == 1 and any("edited article" in s for s in said)
+    with Store(path, create=False) as store:
+        assert [d.doc_id for d in store.documents()] == ["a1"]
+        assert {e.side for e in store.events()} == {"LNA"}
+        old_hash = Document("a1", OLD["text"], None, "", "").content_hash
+        assert store.history() == [("a1", old_hash, store.documents()[0].content_hash)]
+        assert store.conn.execute("SELECT count(*) FROM mentions").fetchone()[0] > 0
+        orphans = (
+            "SELECT count(*) FROM mentions "
+            "WHERE content_hash NOT IN (SELECT content_hash FROM documents)"
+        )
+        assert store.conn.execute(orphans).fetchone()[0] == 0
+    # The old file again: a known old version, not a new edit.
+    again, _ = _ingest(path, _feed(tmp_path / "v1.jsonl", OLD))
+    assert (again.added, again.skipped) == (0, 1)
+    with Store(path, create=False) as store:
+        assert {e.side for e in store.events()} == {"LNA"}
+
+
+def test_keep_keeps_the_stored_version_and_older_edits_are_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    _ingest(path, _feed(tmp_path / "v2.jsonl", NEW))
+    kept, said = _ingest(path, _feed(tmp_path / "v1.jsonl", OLD))  # dated before the stored one
+    assert kept.added == 0 and "the stored version is kept" in said[-1]
+    edit = {**NEW, "text": "LNA forces seized Sirte on Saturday.", "published": "2020-06-08"}
+    kept, said = _ingest(path, _feed(tmp_path / "v3.jsonl", edit), on_duplicate="keep")
+    assert kept.added == 0 and "the stored version is kept" in said[-1]
+    with Store(path, create=False) as store:
+        assert [d.path for d in store.documents()] == [str(tmp_path / "v2.jsonl")]
+
+
+@pytest.mark.parametrize(
+    ("policy", "stored_side", "message"),
+    [
+        ("error", "GNA", "skipped (--on-duplicate newer|keep decides)"),
+        ("keep", "GNA", "the first is kept"),
+        ("newer", "LNA", "this newer version replaces it"),
+    ],
+)
+def test_duplicate_ids_in_one_run(
+    tmp_path: Path, policy: str, stored_side: str, message: str
+) -> None:
+    feed = _feed(tmp_path / "feed.jsonl", OLD, NEW)
+    _, said = _ingest(tmp_path / "s.gpkg", feed, on_duplicate=policy)
+    assert len(said) == 1 and "feed.jsonl:2: duplicate id 'a1'" in said[0]
+    assert f"(first at {feed}:1)" in said[0] and message in said[0]
+    with Store(tmp_path / "s.gpkg", create=False) as store:
+        assert store.count("documents") == 1
+        assert {e.side for e in store.events()} == {stored_side}
+
+
+def test_newer_goes_by_publication_date_not_order(tmp_path: Path) -> None:
+    feed = _feed(tmp_path / "feed.jsonl", NEW, OLD)  # the newer one first
+    _, said = _ingest(tmp_path / "s.gpkg", feed, on_duplicate="newer")
+    assert "the first is kept" in said[0]
+    with Store(tmp_path / "s.gpkg", create=False) as store:
+        assert {e.side for e in store.events()} == {"LNA"}
+
+
+def test_a_store_from_before_the_history_table_is_migrated(
+    tmp_path: Path, seed_store: Path
+) -> None:
+    path = tmp_path / "old.gpkg"
+    shutil.copy(seed_store, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE document_history")
+        conn.execute("DELETE FROM gpkg_contents WHERE table_name = 'document_history'")
+    with Store(path, create=False) as store:
+        assert store.history() == [] and store.count("documents") == 5
+    assert "document_history" in dict(pyogrio.list_layers(path))
+
+
+def _open_new_store(path: str) -> str:
+    try:
+        with Store(path) as store:
+            return str(store.count("documents"))
+    except Exception as exc:  # reported to the parent, which asserts on it
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_concurrent_first_opens_of_a_new_store_do_not_race(tmp_path: Path) -> None:
+    """Issue 14 #15: two processes creating one store failed ("table ... already exists")."""
+    import multiprocessing
+
+    paths = [str(tmp_path / f"s{i}.gpkg") for i in range(25)]
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        outcomes = pool.map(_open_new_store, [p for p in paths for _ in range(4)])
+    assert set(outcomes) == {"0"}, sorted(set(outcomes))
+    for p in paths:
+        with sqlite3.connect(p) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            n = conn.execute("SELECT count(*) FROM gpkg_spatial_ref_sys").fetchone()[0]
+            assert n == 3
+
+
+def test_a_full_disk_is_one_store_error_and_the_batch_is_rolled_back(
+    tmp_path: Path, seed_store: Path, extractor: EventExtractor
+) -> None:
+    """Issue 14 #10: a traceback whose last line hid "database or disk is full"."""
+    path = tmp_path / "full.gpkg"
+    docs = list(load_documents([SEEDS], published=PUB))
+    with Store(path) as store:
+        ingest(store, docs[:1], extractor)
+    before = dump(path)
+    with Store(path) as store:
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # no room for the batch
+        with pytest.raises(StoreError) as info:
+            ingest(store, docs, extractor, batch_size=10)
+    message = str(info.value)
+    assert message.startswith(f"{path}: cannot write the batch (database or disk is full)")
+    assert "nothing was written" in message
+    assert dump(path) == before
