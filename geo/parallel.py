@@ -18,16 +18,23 @@ buffers only the chunks in flight)::
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import logging
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from geo.documents import Document
+from geo.documents import DEFAULT_MAX_CHARS, Document, split_document
 from geo.events import Event, EventExtractor
 from geo.exceptions import GazetteerError, SidesError
 from geo.gazetteer import Gazetteer
@@ -37,12 +44,16 @@ from geo.toponyms import Mention
 __all__ = [
     "DEFAULT_CHUNK",
     "Engine",
+    "analyse_in_parts",
     "analyse_parallel",
+    "die_with_parent",
     "extract_parallel",
     "extractor_for",
     "map_documents",
     "resolve_jobs",
 ]
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 Engine = Literal["local", "dask"]
@@ -176,7 +187,11 @@ def _pool_map(
     initializer: Callable[..., object] | None,
     initargs: tuple[Any, ...],
 ) -> Iterator[R]:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_worker_start,
+        initargs=(os.getpid(), initializer, initargs),
+    )
     pending: deque[Future[list[R]]] = deque()
     try:
         for batch in _batched(docs, chunk):
@@ -188,6 +203,44 @@ def _pool_map(
     finally:
         # Also reached when the consumer stops early: drop the queued work, keep no zombies.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# Linux prctl(2) option: the signal a process gets when its parent (thread) dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+) -> None:
+    """Pool worker initializer: tie the worker's life to its parent's, then initialise."""
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` does, even when the parent is killed with -9.
+
+    On Linux the kernel sends SIGTERM on the parent's death (``PR_SET_PDEATHSIG``); elsewhere,
+    or if that fails, a daemon thread polls the parent id once a second. Without this a killed
+    ``ingest --jobs N`` leaves its workers behind.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _dask_map(
@@ -269,16 +322,64 @@ def _warm(gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike
     extractor.finder.find(first.name if first is not None else "")
 
 
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "": 0}
+
+
+def analyse_in_parts(
+    extractor: EventExtractor, doc: Document, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[list[Event], list[Mention]]:
+    """``extractor.extract_with_mentions(doc)``, a part at a time when ``doc`` is very long.
+
+    A document over ``max_chars`` characters is cut at paragraph breaks
+    (:func:`~geo.documents.split_document`), with a logged note; each part is extracted on its
+    own and the offsets are mapped back into the whole text, so quotes, mentions and the stored
+    document stay one. Events of several parts keep the extractor's rule of one event per
+    (kind, side, place) and document: the most precise date, then the most confident.
+    """
+    parts = split_document(doc, max_chars)
+    if len(parts) == 1:
+        return extractor.extract_with_mentions(doc)
+    log.warning(
+        "%s: %d characters, over the cap of %d: extracted in %d parts cut at paragraph breaks",
+        doc.location,
+        len(doc.text),
+        max_chars,
+        len(parts),
+    )
+    best: dict[tuple[str, str, str], Event] = {}
+    mentions: list[Mention] = []
+    for offset, part in parts:
+        events, found = extractor.extract_with_mentions(part)
+        for ev in events:
+            ev = replace(ev, start=ev.start + offset, end=ev.end + offset)
+            key = (ev.kind, ev.side, ev.place_id)
+            cur = best.get(key)
+            rank = (_PRECISION_RANK.get(ev.date_precision, 0), ev.confidence)
+            if cur is None or rank > (_PRECISION_RANK.get(cur.date_precision, 0), cur.confidence):
+                best[key] = ev
+        mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in found)
+    return sorted(best.values(), key=lambda e: (e.start, e.kind, e.place_id)), mentions
+
+
 def _extract_one(
-    gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike, doc: Document
+    gazetteer_path: PathLike,
+    sides_path: PathLike,
+    theatre_path: PathLike,
+    max_chars: int,
+    doc: Document,
 ) -> list[Event]:
-    return extractor_for(gazetteer_path, sides_path, theatre_path).extract(doc)
+    extractor = extractor_for(gazetteer_path, sides_path, theatre_path)
+    return analyse_in_parts(extractor, doc, max_chars)[0]
 
 
 def _analyse_one(
-    gazetteer_path: PathLike, sides_path: PathLike, theatre_path: PathLike, doc: Document
+    gazetteer_path: PathLike,
+    sides_path: PathLike,
+    theatre_path: PathLike,
+    max_chars: int,
+    doc: Document,
 ) -> tuple[list[Event], list[Mention]]:
-    return extractor_for(gazetteer_path, sides_path, theatre_path).extract_with_mentions(doc)
+    return analyse_in_parts(extractor_for(gazetteer_path, sides_path, theatre_path), doc, max_chars)
 
 
 def _checked(gazetteer_path: PathLike, sides_path: PathLike) -> tuple[str | None, str | None]:
@@ -321,6 +422,7 @@ def extract_parallel(
     sides_path: PathLike = None,
     theatre_path: PathLike = None,
     chunk: int = DEFAULT_CHUNK,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[list[Event]]:
     """The events of each document, in input order, extracted by ``jobs`` workers.
 
@@ -336,6 +438,8 @@ def extract_parallel(
         The gazetteer CSV and sides TOML; None for the theatre's.
     theatre_path
         The theatre (its folder or id); None for the default one.
+    max_chars
+        Longer documents are extracted in parts (:func:`analyse_in_parts`).
 
     Raises
     ------
@@ -345,7 +449,7 @@ def extract_parallel(
     gp, sp = _checked(gazetteer_path, sides_path)
     tp = _theatre_key(theatre_path)
     return map_documents(
-        functools.partial(_extract_one, gp, sp, tp),
+        functools.partial(_extract_one, gp, sp, tp, max_chars),
         docs,
         jobs=jobs,
         engine=engine,
@@ -366,6 +470,7 @@ def analyse_parallel(
     sides_path: PathLike = None,
     theatre_path: PathLike = None,
     chunk: int = DEFAULT_CHUNK,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[tuple[list[Event], list[Mention]]]:
     """Events and place mentions of each document, in input order: what the store ingests.
 
@@ -375,7 +480,7 @@ def analyse_parallel(
     gp, sp = _checked(gazetteer_path, sides_path)
     tp = _theatre_key(theatre_path)
     return map_documents(
-        functools.partial(_analyse_one, gp, sp, tp),
+        functools.partial(_analyse_one, gp, sp, tp, max_chars),
         docs,
         jobs=jobs,
         engine=engine,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterator
 from datetime import date
@@ -186,3 +187,91 @@ def test_workers_use_the_theatre_they_are_given(docs: list[Document]) -> None:
     assert {e.side for events in got for e in events} <= set(theatre.sides.ids) | {"NATO"}
     with pytest.raises(TheatreError, match="no such theatre"):
         extract_parallel(docs, jobs=2, theatre_path="nowhere-1900")
+
+
+# -- issue 14: long documents in parts, workers that die with their parent ------------------------
+def test_a_long_document_is_extracted_in_parts_with_a_note(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from geo.parallel import analyse_in_parts
+
+    extractor = EventExtractor(Gazetteer.load(), Sides.load())
+    paragraphs = [
+        "GNA forces seized Sirte on Friday, residents said.",
+        "LNA forces withdrew from Gharyan on Monday.",
+        "Fighting was reported in Tarhuna on Tuesday.",
+        "The weather stayed hot and the markets stayed open through the afternoon. " * 8,
+    ]
+    text = "\n\n".join(paragraphs * 6)
+    doc = Document("long", text, date(2020, 6, 6), "cli", "long.txt")
+    whole_events, whole_mentions = extractor.extract_with_mentions(doc)
+    with caplog.at_level("WARNING", logger="geo.parallel"):
+        events, mentions = analyse_in_parts(extractor, doc, max_chars=1000)
+    assert "long.txt: 4" in caplog.text
+    assert "over the cap of 1000: extracted in" in caplog.text
+    key = [(e.kind, e.side, e.place_id) for e in events]
+    assert key == [(e.kind, e.side, e.place_id) for e in whole_events] and len(set(key)) == len(key)
+    assert all(text[e.start : e.end] == e.quote and e.doc_id == "long" for e in events)
+    assert [(m.start, m.end, m.place.id) for m in mentions] == [
+        (m.start, m.end, m.place.id) for m in whole_mentions
+    ]
+    caplog.clear()
+    assert analyse_in_parts(extractor, doc, max_chars=len(text)) == (whole_events, whole_mentions)
+    assert caplog.text == ""
+
+
+_ORPHAN_SCRIPT = """
+import os, sys, time
+from geo.parallel import map_documents
+from geo.documents import Document
+
+def pid(doc):
+    time.sleep(0.2)
+    return os.getpid()
+
+docs = [Document(str(i), "x", None, "", "") for i in range(8)]
+results = map_documents(pid, docs, jobs=2, chunk=1)
+seen = {next(results), next(results), next(results)}
+print(" ".join(map(str, sorted(seen))), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_pool_workers_die_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """Issue 14 #11: kill -9 of a parallel run left its worker processes behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHAN_SCRIPT, encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert proc.stdout is not None
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # A guard against a hung test (the kernel signals at once), not a timing assertion.
+        deadline = time.monotonic() + 60
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), workers
+    finally:
+        proc.kill()
+        for p in workers if "workers" in locals() else []:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, signal.SIGKILL)
