@@ -8,11 +8,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import sqlite3
+import sys
+from typing import IO, Any
 
 import click
 
 from geo import __version__
-from geo.cli._common import RunState
+from geo.cli._common import RunState, clean
 
 __all__ = ["main"]
 
@@ -32,7 +35,48 @@ _COMMANDS = {
 }
 
 
+class _Fatal(click.ClickException):
+    """A fatal error, shown as one ``frontline: error:`` line like every other message."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(clean(f"frontline: error: {self.format_message()}"), err=True, file=file)
+
+
+class _LogFormat(logging.Formatter):
+    """Library log records as ``frontline: warning: ...`` lines, cleaned for the terminal."""
+
+    def __init__(self, verbose: int) -> None:
+        super().__init__("%(name)s: %(message)s" if verbose else "%(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean(f"frontline: {record.levelname.lower()}: {super().format(record)}")
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an OS error: the path it concerns (if any) and the system's reason."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
 class _LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an OS error (a full disk, no permission) is one line, not a
+        traceback, and every fatal error has the ``frontline: error:`` prefix."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError:
+            raise
+        except click.ClickException as exc:
+            raise _Fatal(exc.format_message()) from None
+        except BrokenPipeError:
+            # `frontline events | head`: the reader left; not an error worth a traceback.
+            sys.stderr.close()
+            raise SystemExit(1) from None
+        except OSError as exc:
+            raise _Fatal(_os_error(exc)) from None
+        except sqlite3.Error as exc:
+            raise _Fatal(f"the store failed: {exc}") from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(n for n in _COMMANDS if importlib.util.find_spec(_COMMANDS[n]) is not None)
 
@@ -63,6 +107,6 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     ctx.obj = RunState(quiet=quiet)
     level = logging.WARNING - 10 * verbose if not quiet else logging.ERROR
-    logging.basicConfig(
-        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LogFormat(verbose))
+    logging.basicConfig(level=max(level, logging.DEBUG), handlers=[handler])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from geo.cli._common import warn
+from geo.documents import DEFAULT_MAX_CHARS
 from geo.exceptions import GazetteerError, SidesError, StoreError, TheatreError
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
@@ -254,6 +255,17 @@ def parallel_options(func: F) -> F:
         default=1,
         show_default=True,
         help="Worker processes for extraction; 0 uses every core.",
+    )(func)
+
+
+def max_chars_option(func: F) -> F:
+    """--max-chars: the size beyond which a document is extracted in parts."""
+    return click.option(
+        "--max-chars",
+        type=click.IntRange(min=1000),
+        default=DEFAULT_MAX_CHARS,
+        show_default=True,
+        help="Extract longer documents in parts cut at paragraph breaks (a note says so).",
     )(func)
 
 

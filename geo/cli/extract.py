@@ -13,6 +13,7 @@ from geo.cli._options import (
     documents_options,
     gazetteer_options,
     load_gazetteer,
+    max_chars_option,
     output_format,
     parallel_options,
     parallel_wanted,
@@ -20,7 +21,7 @@ from geo.cli._options import (
     resolve_theatre,
 )
 from geo.events import EVENT_FIELDS, EventExtractor
-from geo.parallel import extract_parallel, parse_engine
+from geo.parallel import analyse_in_parts, extract_parallel, parse_engine
 
 FORMATS = ("jsonl", "geojson", "csv", "table")
 
@@ -44,6 +45,7 @@ FORMATS = ("jsonl", "geojson", "csv", "table")
     show_default=True,
     help="Also emit offensive and strike activity (never changes control).",
 )
+@max_chars_option
 @parallel_options
 def command(
     paths: tuple[str, ...],
@@ -56,6 +58,7 @@ def command(
     fmt: str | None,
     output: str | None,
     activities: bool,
+    max_chars: int,
     jobs: int,
     engine: str,
     scheduler: str | None,
@@ -86,9 +89,10 @@ def command(
             gazetteer_path=th.gazetteer_path,
             sides_path=th.sides_path,
             theatre_path=th.root,
+            max_chars=max_chars,
         )
     else:
-        results = (extractor.extract(d) for d in theirs)
+        results = (analyse_in_parts(extractor, d, max_chars)[0] for d in theirs)
     for doc, events in zip(mine, results, strict=True):
         docs += 1
         if doc.published is None:

@@ -16,6 +16,7 @@ from geo.cli import _common as c
 from geo.cli._options import (
     date_option,
     gazetteer_options,
+    max_chars_option,
     parallel_options,
     parallel_wanted,
     require_engine,
@@ -27,7 +28,7 @@ from geo.events import EventExtractor
 from geo.exceptions import DocumentError, FrontlineError
 from geo.gazetteer import Gazetteer
 from geo.parallel import analyse_parallel, parse_engine
-from geo.store import DEFAULT_STORE, Store, ingest
+from geo.store import DEFAULT_STORE, DUPLICATE_POLICIES, OnDuplicate, Store, ingest
 
 __all__ = ["command"]
 
@@ -64,6 +65,15 @@ HANG_ENV = "FRONTLINE_TEST_HANG_IN_BATCH"
     help="Documents per transaction.",
 )
 @click.option("--reextract", is_flag=True, help="Re-run extraction on every stored document.")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(DUPLICATE_POLICIES),
+    default="error",
+    show_default=True,
+    help="One id, two texts in the input: error (report both, store the first), newer (the "
+    "later published wins) or keep (the first wins; also keeps a stored version over an edit).",
+)
+@max_chars_option
 @gazetteer_options
 @parallel_options
 def command(
@@ -75,6 +85,8 @@ def command(
     meta: Path | None,
     batch_size: int,
     reextract: bool,
+    on_duplicate: OnDuplicate,
+    max_chars: int,
     theatre: str | None,
     gazetteer: str | None,
     sides: str | None,
@@ -94,6 +106,7 @@ def command(
             published_override=published_override,
             meta=read_meta(meta) if meta else None,
             on_error=c.report,
+            unique_ids=False,  # ingest settles duplicate ids and edits against the store
         )
         pending = _first_or_fail(docs, bool(paths) and not reextract)
         extractor = EventExtractor(Gazetteer.load(th.gazetteer_path), th.sides)
@@ -108,6 +121,7 @@ def command(
                 gazetteer_path=th.gazetteer_path,
                 sides_path=th.sides_path,
                 theatre_path=th.root,
+                max_chars=max_chars,
             )
         batches = _Batches()
         with Store(store_path) as store:
@@ -120,6 +134,9 @@ def command(
                 on_document=batches.on_document,
                 on_batch=batches.on_batch,
                 analyse=analyse,
+                on_duplicate=on_duplicate,
+                on_error=c.report,
+                max_chars=max_chars,
             )
             if reextract:
                 n = store.reextract(extractor)
@@ -129,7 +146,7 @@ def command(
     c.note(
         f"{store_path}: added {result.added} document(s) ({result.events} events, "
         f"{result.mentions} mentions) in {result.batches} batch(es); "
-        f"skipped {result.skipped} already stored"
+        f"skipped {result.skipped} already stored or left out"
     )
 
 
