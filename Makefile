@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 VENDOR_STAMP := vendor/.installed
 
-.PHONY: demo demo-2011 test lint typecheck pytest bench gazetteer vendor browser screenshot clean
+.PHONY: demo demo-2011 eval eval-control test lint typecheck pytest bench gazetteer vendor browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,24 @@ demo-2011: $(STAMP) vendor
 	  echo "  frontline demo --theatre libya-2011 ARTICLES/ --meta ARTICLES.csv"; exit 2; }
 	$(BIN)/frontline demo --theatre libya-2011 $(DEV2011)/articles/ --meta $(DEV2011)/articles.csv \
 		--maps maps/ --store out/demo-2011.gpkg
+
+# The control picture against documented history: the 2011 dev corpus ingested whole, scored
+# with the theatre's baseline and with an empty one (articles alone). Skipped without it.
+EVAL_OUT := out/eval
+eval: eval-control
+
+eval-control: $(STAMP)
+	@if [ ! -f $(DEV2011)/control_truth.csv ]; then echo "eval-control: no $(DEV2011), skipped"; exit 0; fi; \
+	set -e; mkdir -p $(EVAL_OUT); rm -f $(EVAL_OUT)/control-2011.gpkg; \
+	printf 'place_id,place_name,side,as_of,source_note\n' > $(EVAL_OUT)/empty-baseline.csv; \
+	$(BIN)/frontline -q ingest $(DEV2011)/articles/ --meta $(DEV2011)/articles.csv \
+		--theatre libya-2011 --store $(EVAL_OUT)/control-2011.gpkg; \
+	echo "control, libya-2011, theatre baseline:"; \
+	$(BIN)/frontline evaluate-control $(DEV2011)/control_truth.csv --store $(EVAL_OUT)/control-2011.gpkg \
+		--reports 0 | tail -n 1; \
+	echo "control, libya-2011, empty baseline:"; \
+	$(BIN)/frontline evaluate-control $(DEV2011)/control_truth.csv --store $(EVAL_OUT)/control-2011.gpkg \
+		--baseline $(EVAL_OUT)/empty-baseline.csv --reports 0 | tail -n 1
 
 LINT_PATHS := $(wildcard geo tests scripts bench)
 

@@ -3,7 +3,8 @@
 Measures articles per second and peak memory of place finding, event extraction and store
 ingest at several corpus sizes (each in its own process), spaCy's ``PhraseMatcher`` over the
 same gazetteer names as the peer, parallel extraction (process pool and dask), where the time
-goes (cProfile), the map build for 10,000 events over two years, and how long the map takes to
+goes (cProfile), the control history of 10,000 places over 1,000 change dates, the map build
+for 10,000 events over two years, and how long the map takes to
 open and to step its slider in headless Chromium. Prints one table and writes
 ``bench/out/results.json``.
 
@@ -34,7 +35,7 @@ from bench.report import Row, build_rows, format_table
 
 OUT = Path(__file__).resolve().parent / "out"
 SERIAL_TASKS = ("peer", "places", "extract", "ingest")
-ALL_TASKS = (*SERIAL_TASKS, "parallel", "dask", "profile", "map", "browser")
+ALL_TASKS = (*SERIAL_TASKS, "parallel", "dask", "profile", "control", "map", "browser")
 
 
 def machine() -> dict[str, Any]:
@@ -92,6 +93,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, default=840.0, help="max s for the whole run")
     p.add_argument("--events", type=int, default=10_000, help="events on the benchmark map")
     p.add_argument("--profile-docs", type=int, default=100, help="articles to profile")
+    p.add_argument("--control", default="10000,1000", help="control history: places,change dates")
     p.add_argument("--out", type=Path, default=OUT / "results.json")
     p.add_argument("--corpus-dir", type=Path, default=None, help="default: bench/out/corpus")
     return p.parse_args(argv)
@@ -221,6 +223,11 @@ def main(argv: list[str] | None = None) -> int:
             max(run.remaining(), 60.0),
         )
         extras["profile"] = prof
+    if "control" in run.only:
+        places, dates = (int(x) for x in args.control.split(","))
+        run.log(f"control history of {places:,} places over {dates:,} change dates")
+        spec = {"task": "control", "places": places, "dates": dates, "seed": args.seed}
+        extras["control"] = _child(spec, max(run.remaining(), 60.0))
     if "map" in run.only or "browser" in run.only:
         from bench.mapbench import measure_map
 

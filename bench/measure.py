@@ -238,6 +238,12 @@ def _short(file: str, line: int, func: str) -> str:
         return f"{Path(file).name}:{line} {func}"
 
 
+def _control(spec: dict[str, Any]) -> dict[str, Any]:
+    from bench.controlbench import build
+
+    return build(spec)
+
+
 def _map(spec: dict[str, Any]) -> dict[str, Any]:
     from bench.mapbench import build
 
@@ -257,6 +263,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "peer": _peer,
     "parallel": _parallel,
     "profile": _profile,
+    "control": _control,
     "map": _map,
     "browser": _browser,
 }

@@ -221,6 +221,25 @@ def _profile_rows(profile: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _control_rows(c: dict[str, Any]) -> list[Row]:
+    if c.get("history_s") is None:
+        return [Row("control history", "", "not measured", note=str(c.get("error", "")))]
+    return [
+        Row(
+            "control history",
+            f"{c['places']:,} pl",
+            wall=_n(c["history_s"] + c["intervals_s"], 2),
+            peak=_n(c.get("peak_rss_mb")),
+            note=(
+                f"{c['events']:,} reports, {c['spans']:,} spans of constant control; "
+                f"CPU {c['history_cpu_s']:.2f} s; state of every place on 10 dates "
+                f"{c['states_s']:.2f} s"
+            ),
+            raw=c,
+        )
+    ]
+
+
 def _map_rows(m: dict[str, Any]) -> list[Row]:
     rows = []
     if m.get("build_s") is None:
@@ -273,6 +292,8 @@ def build_rows(results: Sequence[dict[str, Any]], extras: dict[str, Any]) -> lis
     rows += _ratio_rows(results, int(extras.get("nproc", 0) or 0))
     if "profile" in extras:
         rows += _profile_rows(extras["profile"])
+    if "control" in extras:
+        rows += _control_rows(extras["control"])
     if "map" in extras:
         rows += _map_rows(extras["map"])
     return rows

@@ -24,11 +24,16 @@ State rules
 * Evidence for the current state adds to its support. Contrary evidence for another state
   accumulates until it outweighs the support by the factor ``1 / comparable`` (the place goes
   to it), or reaches ``comparable`` times the support (``contested``); weaker, it only lowers
-  the confidence. A contested place goes to a side as soon as that side's evidence outweighs
-  the fighting reports.
+  the confidence. Fighting in which the holder's rival attacks weighs ``siege`` times its weight
+  against the holder (a siege is not yet a loss; the holder attacking its own place is). A
+  contested place goes to a side as soon as that side's evidence outweighs the fighting
+  reports.
 * **Background is not evidence**: a report dated only to a month or a year whose period starts
   on or before the latest evidence of the state it contradicts (it may describe the time before
   that evidence) never changes the state on its own; it counts against it.
+* A side's own claims alone (``claimant`` is the side that gains) never take a place from its
+  holder: assessed control needs someone else's report. They count against the holder, and
+  make a place with no holder ``claimed``.
 * Activities (offensive, strike) never reach this module. A withdrawal gives the place to the
   withdrawing side's opponent when the theatre has exactly two sides and no third party
   (``cedes``); otherwise it leaves the place ``unknown``.
@@ -134,19 +139,26 @@ class AssessmentRules:
     cedes
         Whether a withdrawal gives the place to the opponent; None: when the theatre has two
         sides and no third party.
+    siege
+        Factor on the weight of fighting in which the holder's rival is the attacker (an
+        attack on a held place is not yet its loss); fighting the holder reports as its own
+        attack counts fully.
     """
 
     comparable: float = 0.5
     half_life_days: float = 30.0
-    transition_half_life_days: float = 3.0
+    transition_half_life_days: float = 1.0
     merge_days: int = 2
     cedes: bool | None = None
+    siege: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0.0 < self.comparable < 1.0:
             raise ValueError(f"comparable must be in (0, 1), not {self.comparable}")
         if self.half_life_days <= 0 or self.transition_half_life_days <= 0:
             raise ValueError("half-lives must be positive")
+        if not 0.0 <= self.siege <= 1.0:
+            raise ValueError(f"siege must be in [0, 1], not {self.siege}")
 
 
 def _earliest(ch: ControlChange) -> date:
@@ -173,11 +185,13 @@ class _Tally:
     refs: list[SourceRef] = field(default_factory=list)
     days: list[date] = field(default_factory=list)  # the day each ref was applied
 
-    def add(self, refs: Sequence[SourceRef], day: date, *, weigh: bool = True) -> None:
+    def add(
+        self, refs: Sequence[SourceRef], day: date, *, weigh: bool = True, scale: float = 1.0
+    ) -> None:
         for r in refs:
             if weigh:
                 old = self.groups.get(r.source_group)
-                weight = max(r.weight, old[0]) if old else r.weight
+                weight = max(r.weight * scale, old[0]) if old else r.weight * scale
                 self.groups[r.source_group] = (weight, max(day, old[1]) if old else day)
             self.refs.append(r)
             self.days.append(day)
@@ -252,8 +266,9 @@ class _Run:
         return max(last, self.since) if last and self.since else last or self.since
 
 
-# Order of items applied on one day: reports, then a baseline snapshot (it reflects them),
-# then an analyst's set (it wins its day).
+# Order of items applied on one day: the claims (they describe the day's earlier state), the
+# changes of hands, then the fighting (reported the same day, it questions them); then a
+# baseline snapshot (it reflects them), then an analyst's set (it wins its day).
 _RANK = {"control_claim": 0, "withdraw": 1, "capture": 2, "contested": 3, OVERRIDE: 5}
 _SNAPSHOT_RANK = 4
 
@@ -350,11 +365,17 @@ class PlaceTimeline:
             return run
         if run.controller == UNKNOWN:
             return self._restart(run, target, day, ch.sources)
-        rival.add(ch.sources, day)
+        for ref in ch.sources:
+            rival.add([ref], day, scale=self._siege(run, ref, target))
         anchor = run.anchor()
         if ch.date.precision != "day" and anchor is not None and _earliest(ch) <= anchor:
             return run  # background: it may predate the evidence it contradicts
         return self._weigh(run, target, day, transition)
+
+    def _siege(self, run: _Run, ref: SourceRef, target: str) -> float:
+        """Fighting in which the holder's rival attacks is no loss yet: it weighs less."""
+        attacked = target == CONTESTED and ref.side != run.controller
+        return self.rules.siege if attacked and run.controller in self._sides.ids else 1.0
 
     @staticmethod
     def _support(run: _Run, ch: ControlChange, day: date) -> _Run:
@@ -370,6 +391,8 @@ class PlaceTimeline:
         held = run.support.score(day, half_life)
         rival = run.against[target]
         contrary = rival.score(day, half_life)
+        if run.controller in self._sides.ids and all(r.claimant == target for r in rival.refs):
+            return run  # a side's own word alone never takes a place from its holder
         if run.controller == CONTESTED:
             # Fighting ends as soon as a side's evidence outweighs the reports of it.
             return self._restart(run, target, day, (), tally=rival) if contrary >= held else run

@@ -202,6 +202,9 @@ def source_groups(
         by_place[ev.place_id][ev.doc_id].update(q for q in quotes(ev) if q)
     out: dict[tuple[str, str], str] = {}
     for pid, docs in by_place.items():
+        if len(docs) == 1:  # one article: its own group, nothing to compare
+            out[(pid, next(iter(docs)))] = next(iter(docs))
+            continue
         order = sorted(docs, key=lambda d: (published.get(d, date.max), d))
         for doc, group in _components(order, docs, weights).items():
             out[(pid, doc)] = group

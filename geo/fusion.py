@@ -20,7 +20,7 @@ Fusion rules
 * Fusion never decides between reports that disagree (gains by rival sides, fighting in a
   place just taken): :mod:`geo.control` weighs them against each other over time.
 * Within one article, a ``control_claim`` contradicted by a capture of the same place is a
-  description of the earlier state ("Haftar stronghold Tarhuna"): it is kept only as a
+  description of the earlier state ("Side A's stronghold Town X"): it is kept only as a
   conflicting report of that capture.
 * Analyst overrides (:mod:`geo.analyst`): ``reject`` rows drop the events they match (a row
   matching none is logged), ``add`` rows are fused like any other report, and ``set`` rows
@@ -217,15 +217,7 @@ class _Fusion:
         return sorted(changes, key=lambda c: (c.effective, c.place_name, KIND_RANK.get(c.kind, 9)))
 
     def _change(self, cluster: list[_Item], way: str, side: str) -> ControlChange:
-        finest = min(_PREC[it.date.precision] for it in cluster)
-        votes = Counter(it.date for it in cluster if _PREC[it.date.precision] == finest)
-        best = max(
-            votes,
-            key=lambda d: (
-                len({i.event.doc_id for i in cluster if i.date == d}),
-                -d.value.toordinal(),
-            ),
-        )
+        best = cluster[0].date if len(cluster) == 1 else _best_date(cluster)
         kinds = {it.event.kind for it in cluster}
         ev = cluster[0].event
         kind, actor = ev.kind, ev.side
@@ -254,6 +246,19 @@ class _Fusion:
             tuple(refs),
             weight=sum(strongest.values()),
         )
+
+
+def _best_date(cluster: list[_Item]) -> FuzzyDate:
+    """The finest-precision date reported by most articles (ties: the earliest)."""
+    finest = min(_PREC[it.date.precision] for it in cluster)
+    votes = Counter(it.date for it in cluster if _PREC[it.date.precision] == finest)
+    return max(
+        votes,
+        key=lambda d: (
+            len({i.event.doc_id for i in cluster if i.date == d}),
+            -d.value.toordinal(),
+        ),
+    )
 
 
 def _cluster(items: list[_Item], merge_days: int) -> list[list[_Item]]:

@@ -224,3 +224,28 @@ def test_rules_reject_impossible_parameters() -> None:
         AssessmentRules(comparable=1.5)
     with pytest.raises(ValueError, match="half-lives"):
         AssessmentRules(half_life_days=0)
+
+
+def test_a_sides_own_word_alone_never_takes_a_place_from_its_holder(sides: Sides) -> None:
+    held = _five_sources()[:2]
+    boast = ev("b", "capture", "LNA", TARHUNA, "2020-07-20", "We retook it.", claimant="LNA")
+    seen = ev("c", "capture", "LNA", TARHUNA, "2020-07-20", "The LNA retook Tarhuna.")
+    claimed = at(history([*held, boast], sides).state(date(2020, 7, 21)), TARHUNA)
+    assert (claimed.controller, claimed.status) == ("GNA", HELD)
+    assert [r.doc_id for r in claimed.against] == ["b"]
+    reported = at(history([*held, seen], sides).state(date(2020, 7, 21)), TARHUNA)
+    assert reported.controller == "LNA"  # the reporter's own word does take it
+
+
+def test_a_siege_weighs_less_than_the_holder_fighting_for_its_own_place(sides: Sides) -> None:
+    held = _five_sources()[:2]
+
+    def after(attacker: str) -> str:
+        fight = [
+            ev(d, "contested", attacker, TARHUNA, "2020-06-06", q)
+            for d, q in (("b", "Shelling hit the town."), ("c", "Clashes went on at its gates."))
+        ]
+        return at(history([*held, *fight], sides).state(JUNE[6]), TARHUNA).controller
+
+    assert after("LNA") == "GNA"  # the rival attacks a held town
+    assert after("GNA") == CONTESTED  # the holder fighting inside its own town has lost it

@@ -211,7 +211,7 @@ def test_control_command_prints_the_table(seed_store: Path) -> None:
     rows = {line[:32].strip(): line[32:].split() for line in lines}
     assert rows["Tarhuna"][:2] == ["GNA", "held"] and rows["Tarhuna"][3] == "2020-06-05"
     assert 0 < float(rows["Tarhuna"][2]) <= 1
-    assert rows["Sirte"][:2] == ["contested", "contested"] and "driven them back" in result.output
+    assert rows["Sirte"][:2] == ["LNA", "held"] and "driven them back" in result.output
 
 
 def _dump(path: Path) -> list[str]:

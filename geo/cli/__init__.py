@@ -25,6 +25,7 @@ _COMMANDS = {
     "places": "geo.cli.places",
     "extract": "geo.cli.extract",
     "evaluate": "geo.cli.evaluate",
+    "evaluate-control": "geo.cli.evaluate_control",
     "gazetteer": "geo.cli.gazetteer",
     "ingest": "geo.cli.ingest",
     "events": "geo.cli.events",

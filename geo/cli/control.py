@@ -17,7 +17,7 @@ from geo.export import frame_csv, layer
 from geo.store import DEFAULT_STORE, Store
 from geo.theatre import Theatre
 
-__all__ = ["build_history", "command", "evidence_note", "history_options"]
+__all__ = ["build_history", "command", "evidence_note", "history_options", "source_lines"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -174,7 +174,7 @@ def command(
     for s in history.state(day):
         click.echo(_row(s))
         for sign, refs in (("+", s.evidence), ("-", s.against)):
-            for line in _sources(refs, reports):
+            for line in source_lines(refs, reports):
                 click.echo(f"{'':2}{sign} {line}")
 
 
@@ -194,7 +194,7 @@ def _row(s: PlaceState) -> str:
     )
 
 
-def _sources(refs: tuple[SourceRef, ...], limit: int) -> list[str]:
+def source_lines(refs: tuple[SourceRef, ...], limit: int) -> list[str]:
     """One line per independent source (its strongest report), strongest first."""
     groups: dict[str, list[SourceRef]] = {}
     for r in refs:
