@@ -331,12 +331,8 @@ class Sides:
 
         for s in self.actors:
             for alias in (s.id, *s.aliases):
-                add(alias, "alias", s.id)
-                # "pro-government forces" also covers "pro-government fighters/troops/...".
-                head = alias.rsplit(" ", 1)
-                if len(head) == 2 and head[1].lower() in ARMED_GROUP_HEADS:
-                    for other in ARMED_GROUP_HEADS:
-                        add(f"{head[0]} {other}", "alias", s.id)
+                for name in _with_heads(alias):
+                    add(name, "alias", s.id)
             for person in s.persons:
                 add(person, "person", s.id)
         for a in self.ambiguous:
@@ -344,7 +340,8 @@ class Sides:
                 add(name, "ambiguous", a)
         for d in self.dated:
             for name in (d.alias, *d.variants):
-                add(name, "dated", d)
+                for variant in _with_heads(name):
+                    add(variant, "dated", d)
         auto = ahocorasick.Automaton()
         for key in entries:
             auto.add_word(key, key)
@@ -399,3 +396,16 @@ class Sides:
             if kind == "ambiguous":
                 return ActorMention(start, end, surface, None, "ambiguous", payload)
         return None
+
+
+def _with_heads(name: str) -> list[str]:
+    """``name``, and for "X forces" also "X troops", "X fighters", ... (any armed-group head).
+
+    A bare determiner is no modifier: "the forces" stays one name.
+    """
+    head = name.rsplit(" ", 1)
+    if len(head) < 2 or head[1].lower() not in ARMED_GROUP_HEADS:
+        return [name]
+    if head[0].lower() in ("the", "a", "an"):
+        return [name]
+    return [name, *(f"{head[0]} {other}" for other in ARMED_GROUP_HEADS)]

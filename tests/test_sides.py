@@ -50,7 +50,7 @@ def test_get_unknown_side(sides: Sides) -> None:
         ("The UN-backed government said its forces advanced.", "GNA"),
         ("Forces loyal to the GNA pushed south.", "GNA"),
         ("Operation Volcano of Rage said it had gained ground.", "GNA"),
-        ("Pro-government forces retook the town.", "GNA"),
+        ("Pro-GNA forces retook the town.", "GNA"),
         ("Al-Wefaq units moved.", "GNA"),
         ("The Libyan National Army denied the claim.", "LNA"),
         ("The LNA denied the claim.", "LNA"),
@@ -259,3 +259,23 @@ def test_bad_side_declarations(tmp_path: Path, body: str, message: str) -> None:
     path.write_text(body, encoding="utf-8")
     with pytest.raises(SidesError, match=message):
         Sides.load(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "side"),
+    [
+        # Before the GNA reached Tripoli, "government forces" were the Tobruk government's.
+        ("Pro-government fighters retook the port.", date(2015, 3, 1), "LNA"),
+        ("Government troops retook the port.", date(2020, 6, 5), "GNA"),
+        ("Government soldiers retook the port.", None, "GNA"),  # undated: the latest meaning
+        ("The Kaniyat militia shelled the road.", date(2018, 9, 1), "KANIYAT"),
+        ("Al-Kaniyat fighters shelled the road.", date(2019, 9, 1), "LNA"),
+        ("The House of Representatives met in Tobruk.", date(2019, 9, 1), "LNA"),
+        ("The PFG pulled out of the port.", date(2016, 9, 11), "PFG"),
+    ],
+)
+def test_names_of_the_2014_2021_war_by_date(
+    sides: Sides, text: str, day: date | None, side: str
+) -> None:
+    (actor,) = sides.find_actors(text, when=day)
+    assert actor.side == side
