@@ -50,22 +50,32 @@ demo-2011: $(STAMP) vendor
 		--maps maps/ --store out/demo-2011.gpkg
 
 # The control picture against documented history: the 2011 dev corpus ingested whole, scored
-# with the theatre's baseline and with an empty one (articles alone). Skipped without it.
+# with the theatre's baseline and with an empty one (articles alone); then, as a blind block,
+# the second 2011 set's articles against the same truth (aggregate only). Skipped without them.
 EVAL_OUT := out/eval
+DEV2011B := ../shared/devcorpus/libya-2011b
+EVAL_TRUTH := $(DEV2011)/control_truth.csv
 eval: eval-control
 
-eval-control: $(STAMP)
-	@if [ ! -f $(DEV2011)/control_truth.csv ]; then echo "eval-control: no $(DEV2011), skipped"; exit 0; fi; \
-	set -e; mkdir -p $(EVAL_OUT); rm -f $(EVAL_OUT)/control-2011.gpkg; \
-	printf 'place_id,place_name,side,as_of,source_note\n' > $(EVAL_OUT)/empty-baseline.csv; \
-	$(BIN)/frontline -q ingest $(DEV2011)/articles/ --meta $(DEV2011)/articles.csv \
-		--theatre libya-2011 --store $(EVAL_OUT)/control-2011.gpkg; \
-	echo "control, libya-2011, theatre baseline:"; \
-	$(BIN)/frontline evaluate-control $(DEV2011)/control_truth.csv --store $(EVAL_OUT)/control-2011.gpkg \
+define control_block
+	rm -f $(EVAL_OUT)/control-$(1).gpkg; \
+	$(BIN)/frontline -q ingest $(2)/articles/ --meta $(2)/articles.csv \
+		--theatre libya-2011 --store $(EVAL_OUT)/control-$(1).gpkg; \
+	echo "control, $(1) articles, theatre baseline:"; \
+	$(BIN)/frontline evaluate-control $(EVAL_TRUTH) --store $(EVAL_OUT)/control-$(1).gpkg \
 		--reports 0 | tail -n 1; \
-	echo "control, libya-2011, empty baseline:"; \
-	$(BIN)/frontline evaluate-control $(DEV2011)/control_truth.csv --store $(EVAL_OUT)/control-2011.gpkg \
+	echo "control, $(1) articles, empty baseline:"; \
+	$(BIN)/frontline evaluate-control $(EVAL_TRUTH) --store $(EVAL_OUT)/control-$(1).gpkg \
 		--baseline $(EVAL_OUT)/empty-baseline.csv --reports 0 | tail -n 1
+endef
+
+eval-control: $(STAMP)
+	@if [ ! -f $(EVAL_TRUTH) ]; then echo "eval-control: no $(EVAL_TRUTH), skipped"; exit 0; fi; \
+	set -e; mkdir -p $(EVAL_OUT); \
+	printf 'place_id,place_name,side,as_of,source_note\n' > $(EVAL_OUT)/empty-baseline.csv; \
+	$(call control_block,libya-2011,$(DEV2011)); \
+	if [ -d $(DEV2011B)/articles ]; then echo "== blind (aggregate only) =="; \
+	$(call control_block,libya-2011b,$(DEV2011B)); fi
 
 LINT_PATHS := $(wildcard geo tests scripts bench)
 

@@ -266,6 +266,8 @@ def build_layers(
 
             front.add("front", line_geom.wkb, i, when, make_front)
         for st in history.state(first):
+            if st.no_data:  # nothing known of the place yet: no marker
+                continue
             sides_seen.add(st.controller)
             popup = place_popup(st, sides)
             props = {

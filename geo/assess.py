@@ -82,7 +82,8 @@ class PlaceState:
     ``controller`` is what a map colours (a side id, ``contested`` or ``unknown``); ``status``
     says how well it is established (``held``, ``claimed``, ``contested`` or ``unknown``).
     ``evidence`` are the reports for the state and ``against`` the reports contradicting it;
-    ``first_data`` is the first day anything is known of the place (before it: no data).
+    ``first_data`` is the first day anything is known of the place; before it ``no_data`` is
+    set (the state is ``unknown``, with no evidence).
     """
 
     place_id: str
@@ -99,6 +100,7 @@ class PlaceState:
     status: str = UNKNOWN
     confidence: float = 0.0
     first_data: date | None = None
+    no_data: bool = False  # nothing is known of the place yet on this date
 
     @property
     def claims(self) -> tuple[SourceRef, ...]:
@@ -115,10 +117,6 @@ class PlaceState:
         """Independent sources contradicting the state."""
         return len({r.source_group for r in self.against})
 
-    @property
-    def no_data(self) -> bool:
-        """Whether nothing is known of the place yet on this date."""
-        return self.first_data is None or (self.since is None and not self.evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,6 +503,7 @@ class PlaceTimeline:
                 True,
                 (),
                 first_data=self.first_data,
+                no_data=True,
             )
         refs, n = seg.evidence
         stale = seg.last_report is None or (day - seg.last_report).days > stale_days
