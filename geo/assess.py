@@ -118,7 +118,6 @@ class PlaceState:
         return len({r.source_group for r in self.against})
 
 
-
 @dataclass(frozen=True, slots=True)
 class AssessmentRules:
     """Parameters of the state rules (see the module docstring).
