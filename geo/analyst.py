@@ -18,12 +18,12 @@ How :class:`geo.control.ControlHistory` applies them is in :mod:`geo.fusion` (``
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from geo._datafile import raise_it, read_csv_rows
 from geo.dates import FuzzyDate
 from geo.events import ACTIVITY_KINDS, CONTROL_KINDS, Event
 from geo.exceptions import OverrideError
@@ -91,23 +91,18 @@ class Override:
 
 
 def _rows(path: Path, required: Sequence[str]) -> Iterator[tuple[str, dict[str, str]]]:
-    """Rows of a CSV as (file:line, row); blank rows and rows starting with '#' are skipped."""
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise OverrideError(str(path), None, f"cannot read ({exc.strerror})") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames is None:
-            return  # an empty file: no rows
-        missing = [c for c in required if c not in (reader.fieldnames or ())]
-        if missing:
-            raise OverrideError(str(path), 1, f"missing column(s) {', '.join(missing)}")
-        for row in reader:
-            first = next(iter(row.values()), "") or ""
-            if not any((v or "").strip() for v in row.values()) or first.startswith("#"):
-                continue
-            yield f"{path}:{reader.line_num}", {k: (v or "").strip() for k, v in row.items() if k}
+    """Rows of a CSV as (file:line, row); blank rows and rows starting with '#' are skipped.
+
+    The file is read strictly (geo._datafile): not UTF-8, or a line that is not one CSV
+    record (an unterminated quote), is an error naming the file and line.
+    """
+    if path.is_file() and not path.read_bytes().strip():
+        return  # an empty file: no rows
+    for lineno, row in read_csv_rows(path, required, OverrideError, raise_it):
+        first = next(iter(row.values()), "")
+        if not any(v.strip() for v in row.values()) or first.startswith("#"):
+            continue
+        yield f"{path}:{lineno}", {k: v.strip() for k, v in row.items() if k}
 
 
 def _fail(where: str, reason: str) -> OverrideError:

@@ -13,6 +13,7 @@ import csv
 import email.utils
 import hashlib
 import html
+import io
 import json
 import logging
 import re
@@ -25,6 +26,7 @@ from typing import Literal
 import ftfy
 from dateutil import parser as date_parser
 
+from geo._datafile import read_text
 from geo.exceptions import DocumentError
 
 __all__ = [
@@ -289,28 +291,40 @@ def read_meta(path: Path) -> dict[str, DocumentMeta]:
         On a missing ``id`` column or an unreadable date, naming the file and line.
     """
     out: dict[str, DocumentMeta] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames is None or "id" not in reader.fieldnames:
-            raise DocumentError(str(path), 1, "metadata CSV needs an 'id' column")
-        for row in reader:
-            published: date | None = None
-            precision: Precision = "day"
-            if row.get("published"):
-                try:
-                    published, precision = parse_published(row["published"])
-                except ValueError as exc:
-                    raise DocumentError(
-                        str(path), reader.line_num, f"bad published date: {exc}"
-                    ) from None
-            out[row["id"]] = DocumentMeta(
-                published=published,
-                published_precision=precision,
-                url=row.get("url") or "",
-                source=row.get("outlet") or row.get("source") or "",
-                title=row.get("title") or "",
-            )
+    for line, row in _meta_rows(path):
+        published: date | None = None
+        precision: Precision = "day"
+        if row.get("published"):
+            try:
+                published, precision = parse_published(row["published"])
+            except ValueError as exc:
+                raise DocumentError(str(path), line, f"bad published date: {exc}") from None
+        out[row["id"]] = DocumentMeta(
+            published=published,
+            published_precision=precision,
+            url=row.get("url") or "",
+            source=row.get("outlet") or row.get("source") or "",
+            title=row.get("title") or "",
+        )
     return out
+
+
+def _meta_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(first line, row) of a metadata CSV, read strictly. Quoted fields may hold line
+    breaks here (titles exported from spreadsheets); a broken quote is still an error."""
+    reader = csv.DictReader(io.StringIO(read_text(path, DocumentError), newline=""), strict=True)
+    if reader.fieldnames is None or "id" not in reader.fieldnames:
+        raise DocumentError(str(path), 1, "metadata CSV needs an 'id' column")
+    start = reader.line_num + 1  # the line a row starts on (csv's line_num is where it ends)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DocumentError(str(path), start, f"malformed CSV ({exc})") from None
+        yield start, {k: v or "" for k, v in row.items() if k is not None}
+        start = reader.line_num + 1
 
 
 def _iter_files(paths: Iterable[Path], on_error: ErrorHandler) -> Iterator[Path]:

@@ -10,13 +10,13 @@ control events and are not scored.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo._datafile import raise_it, read_csv_rows
 from geo._geodesy import distance_km
 from geo.events import CONTROL_KINDS
 from geo.exceptions import DataFileError
@@ -89,10 +89,8 @@ class Score:
 
 
 def _read_csv_rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            yield reader.line_num, row
+    # Strict: not UTF-8 or a broken quote is an error at its own line (geo._datafile).
+    return read_csv_rows(path, (), DataFileError, raise_it)
 
 
 def read_gold(path: Path) -> list[Labelled]:

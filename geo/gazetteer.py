@@ -7,7 +7,6 @@ gives the (lon, lat) order that GeoJSON and shapely use.
 
 from __future__ import annotations
 
-import csv
 import logging
 import math
 from collections import defaultdict
@@ -20,6 +19,7 @@ from typing import Any
 
 import ahocorasick
 
+from geo._datafile import read_csv_rows
 from geo._normalise import normalise_name
 from geo.exceptions import GazetteerError
 
@@ -191,7 +191,7 @@ class Gazetteer:
         handler: ErrorHandler = on_error or (lambda err: log.warning("%s", err))
         gpath = data_path("gazetteer.csv", path)
         places: dict[str, Place] = {}
-        for lineno, row in _read_csv(gpath, ("id", "name", "lat", "lon")):
+        for lineno, row in _read_csv(gpath, ("id", "name", "lat", "lon"), handler):
             try:
                 place = _place_from_row(row)
             except ValueError as exc:
@@ -212,7 +212,7 @@ class Gazetteer:
     def apply_aliases(self, path: Path, *, on_error: ErrorHandler | None = None) -> None:
         """Add the names and places of an aliases CSV (see ``data/aliases.csv``)."""
         handler: ErrorHandler = on_error or (lambda err: log.warning("%s", err))
-        for lineno, row in _read_csv(path, ("id", "alias")):
+        for lineno, row in _read_csv(path, ("id", "alias"), handler):
             pid = (row.get("id") or "").strip()
             alias = (row.get("alias") or "").strip()
             try:
@@ -280,15 +280,8 @@ class Gazetteer:
         return auto
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise GazetteerError(str(path), None, f"cannot open ({exc.strerror})") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise GazetteerError(str(path), 1, f"missing column(s) {', '.join(missing)}")
-        for row in reader:
-            yield reader.line_num, {k: v for k, v in row.items() if k is not None and v is not None}
+def _read_csv(
+    path: Path, required: tuple[str, ...], handler: ErrorHandler
+) -> Iterator[tuple[int, dict[str, str]]]:
+    # One record per line, strictly: a broken quote is reported at its own line (geo._datafile).
+    yield from read_csv_rows(path, required, GazetteerError, handler)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import ahocorasick
 
+from geo._datafile import read_text
 from geo._normalise import NormalisedText, normalise_name, normalise_text
 from geo._spans import Occupancy
 from geo.exceptions import SidesError
@@ -153,9 +154,7 @@ class Sides:
             return load_theatre().sides
         spath = Path(path)
         try:
-            raw = tomllib.loads(spath.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise SidesError(str(spath), None, f"cannot read ({exc.strerror})") from None
+            raw = tomllib.loads(read_text(spath, SidesError))  # not UTF-8: one line
         except tomllib.TOMLDecodeError as exc:
             raise SidesError(str(spath), None, f"not valid TOML ({exc})") from None
         if region is None and "theatre" not in raw and (spath.parent / "theatre.toml").is_file():

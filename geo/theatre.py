@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from geo._datafile import read_text
 from geo.exceptions import TheatreError
 from geo.sides import WORLD, Bounds, Region, Sides
 
@@ -170,9 +171,7 @@ def _theatre_dir(ref: Path | str | None) -> Path:
 # -- reading theatre.toml ------------------------------------------------------------------------
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TheatreError(str(path), None, f"cannot read ({exc.strerror})") from None
+        return tomllib.loads(read_text(path, TheatreError))  # not UTF-8: one line
     except tomllib.TOMLDecodeError as exc:
         raise TheatreError(str(path), None, f"not valid TOML ({exc})") from None
 
