@@ -1,7 +1,10 @@
 """Opt-in online suggestions for names the offline gazetteer misses.
 
 Never called by the pipeline: only ``frontline gazetteer suggest`` uses it, and its proposals
-go to ``aliases.csv`` for a person to review. The geocoder is any geopy backend; Nominatim is
+go to a review file (``aliases.suggested.csv`` beside the user's data, never into the packaged
+data), which no lookup reads. A person marks each row ``accept`` or ``reject`` in its ``review``
+column, and ``frontline gazetteer accept`` (:func:`accept_aliases`) moves the accepted rows into
+an aliases CSV the gazetteer does read. The geocoder is any geopy backend; Nominatim is
 the default, with a proper user agent, a rate limit and a bounding box on the theatre.
 """
 
@@ -19,10 +22,19 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 
+from geo._output import open_atomic
 from geo.exceptions import GeocoderError
 from geo.gazetteer import ALIAS_COLUMNS, Gazetteer
 
-__all__ = ["Suggestion", "append_aliases", "make_geocoder", "suggest"]
+__all__ = [
+    "REVIEW_COLUMNS",
+    "REVIEW_FILE",
+    "Suggestion",
+    "accept_aliases",
+    "append_aliases",
+    "make_geocoder",
+    "suggest",
+]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +94,15 @@ def suggest(
     min_delay
         Seconds between requests (Nominatim's policy is one per second).
     """
-    lookup: Callable[..., Any] = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay)
+    # Errors must reach the caller: by default RateLimiter swallows them after its retries and
+    # returns None, and an unreachable service looked like "no result".
+    lookup: Callable[..., Any] = RateLimiter(
+        geocoder.geocode,
+        min_delay_seconds=min_delay,
+        max_retries=1,
+        error_wait_seconds=min_delay,
+        swallow_exceptions=False,
+    )
     (south, west), (north, east) = bounds
     out = []
     for name in names:
@@ -119,26 +139,91 @@ def suggest(
     return out
 
 
+REVIEW_COLUMNS = (*ALIAS_COLUMNS, "review")
+REVIEW_FILE = "aliases.suggested.csv"
+_ACCEPTED = frozenset({"accept", "accepted", "yes", "y", "ok"})
+
+
 def append_aliases(path: Path, suggestions: Iterable[Suggestion]) -> int:
-    """Append suggestions to an aliases CSV as new places marked for review."""
-    rows = list(suggestions)
-    new_file = not path.exists() or path.stat().st_size == 0
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(ALIAS_COLUMNS))
-        if new_file:
-            writer.writeheader()
-        for s in rows:
-            slug = "-".join(s.name.lower().split())
-            writer.writerow(
-                {
-                    "id": f"alias:{slug}",
-                    "name": s.name,
-                    "alias": s.name,
-                    "kind": s.kind,
-                    "lat": s.lat,
-                    "lon": s.lon,
-                    "source": s.source,
-                    "note": f"suggested {date.today().isoformat()} from {s.display_name!r}; REVIEW",
-                }
-            )
-    return len(rows)
+    """Add suggestions to a review file as new places, each with an empty ``review`` cell.
+
+    The file is rewritten atomically (old rows kept, the new ones after them).
+    """
+    _, rows = _read_csv(path)
+    before = len(rows)
+    for s in suggestions:
+        slug = "-".join(s.name.lower().split())
+        rows.append(
+            {
+                "id": f"alias:{slug}",
+                "name": s.name,
+                "alias": s.name,
+                "kind": s.kind,
+                "lat": str(s.lat),
+                "lon": str(s.lon),
+                "source": s.source,
+                "note": f"suggested {date.today().isoformat()} from {s.display_name!r}; REVIEW",
+                "review": "",
+            }
+        )
+    _write_csv(path, rows, REVIEW_COLUMNS)
+    return len(rows) - before
+
+
+def accept_aliases(review: Path, target: Path, names: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Move reviewed rows from ``review`` into the aliases CSV ``target``.
+
+    Moved are the rows whose ``review`` cell says ``accept`` (or yes/ok), or, when ``names``
+    are given, the rows of those names whatever their cell says. Rows marked ``reject`` are
+    dropped from the review file; the others stay for later. Both files are written
+    atomically, ``target`` first, so a crash between the two can only leave a row in both.
+
+    Returns
+    -------
+    list of dict
+        The rows moved.
+
+    Raises
+    ------
+    GeocoderError
+        When ``review`` does not exist.
+    """
+    if not review.is_file():
+        raise GeocoderError(f"{review}: no such review file (run `frontline gazetteer suggest`)")
+    wanted = {n.casefold() for n in names}
+    _, rows = _read_csv(review)
+
+    def verdict(row: dict[str, str]) -> str:
+        if wanted:
+            return "accept" if row.get("name", "").casefold() in wanted else "keep"
+        cell = row.get("review", "").strip().casefold()
+        return "accept" if cell in _ACCEPTED else "reject" if cell == "reject" else "keep"
+
+    moved = [r for r in rows if verdict(r) == "accept"]
+    if moved:
+        columns, existing = _read_csv(target)
+        cleaned = [{k: v for k, v in r.items() if k != "review"} for r in moved]
+        for row in cleaned:
+            row["note"] = row.get("note", "").replace("; REVIEW", "; reviewed")
+        # The target keeps its own columns (and order); any alias column it lacks is added.
+        keep = (*columns, *(c for c in ALIAS_COLUMNS if c not in columns))
+        _write_csv(target, existing + cleaned, keep)
+    _write_csv(review, [r for r in rows if verdict(r) == "keep"], REVIEW_COLUMNS)
+    return moved
+
+
+def _read_csv(path: Path) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """(columns, rows) of a CSV; a missing file has none."""
+    if not path.is_file():
+        return (), []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [{k: v or "" for k, v in row.items() if k} for row in reader]
+        return tuple(reader.fieldnames or ()), rows
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
+    with open_atomic(path) as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)

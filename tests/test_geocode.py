@@ -18,6 +18,8 @@ from geo.cli import main
 from geo.gazetteer import Gazetteer
 from geo.geocode import append_aliases, make_geocoder, suggest
 
+ROOT = Path(__file__).parent.parent
+
 BOUNDS = ((19.5, 9.3), (33.5, 25.2))
 
 
@@ -88,20 +90,17 @@ def test_suggest_asks_only_for_unknown_names_inside_the_box(server: str) -> None
 
 
 def test_append_aliases_writes_reviewable_rows(tmp_path: Path, server: str) -> None:
-    target = tmp_path / "aliases.csv"
+    target = tmp_path / "aliases.suggested.csv"
     coder = make_geocoder("nominatim", domain=server, scheme="http")
     found = suggest(["Wadi Zamzam"], Gazetteer.load(), coder, bounds=BOUNDS, min_delay=0)
     assert append_aliases(target, found) == 1
+    assert append_aliases(target, found) == 1  # added after the first, nothing lost
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert rows[0]["id"] == "alias:wadi-zamzam" and "REVIEW" in rows[0]["note"]
-    # The gazetteer can read the suggestion back as a new place.
-    gaz = Gazetteer.load()
-    gaz.apply_aliases(target)
-    assert gaz.lookup("Wadi Zamzam")[0].lat == pytest.approx(31.29)
+    assert len(rows) == 2 and rows[0]["id"] == "alias:wadi-zamzam"
+    assert "REVIEW" in rows[0]["note"] and rows[0]["review"] == ""
 
 
-def test_cli_suggest(tmp_path: Path, server: str) -> None:
-    target = tmp_path / "aliases.csv"
+def _suggest(server: str, *args: str) -> tuple[int, str, str]:
     res = CliRunner().invoke(
         main,
         [
@@ -114,13 +113,77 @@ def test_cli_suggest(tmp_path: Path, server: str) -> None:
             "http",
             "--min-delay",
             "0",
-            "--aliases",
-            str(target),
+            *args,
         ],
     )
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_cli_suggest_writes_a_review_file_never_the_packaged_aliases(
+    tmp_path: Path, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 #14: suggestions went into the packaged aliases.csv and were used unreviewed."""
+    packaged = ROOT / "data" / "aliases.csv"
+    before = packaged.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _suggest(server)
+    assert code == 0, err
+    assert "Wadi Zamzam" in out and "1 suggestion(s) added" in err
+    review = tmp_path / "aliases.suggested.csv"
+    assert "Wadi Zamzam" in review.read_text(encoding="utf-8")
+    assert packaged.read_bytes() == before
+    assert not Gazetteer.load().lookup("Wadi Zamzam")  # unreviewed: not used
+    mine = tmp_path / "mine" / "aliases.csv"
+    mine.parent.mkdir()
+    assert _suggest(server, "--aliases", str(mine))[0] == 0
+    assert (mine.parent / "aliases.suggested.csv").is_file() and not mine.exists()
+    code, _, err = _suggest(server, "--review", str(packaged))
+    assert code == 2 and "packaged data" in err
+    code, _, err = _suggest(server, "--aliases", str(packaged))
+    assert code == 2 and packaged.read_bytes() == before
+
+
+def test_accept_moves_reviewed_rows_only(tmp_path: Path, server: str) -> None:
+    mine = tmp_path / "aliases.csv"
+    review = tmp_path / "aliases.suggested.csv"
+    assert _suggest(server, "--aliases", str(mine))[0] == 0
+    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    rows += [{**rows[0], "id": "alias:other", "name": "Other", "alias": "Other"}]
+    rows += [{**rows[0], "id": "alias:wrong", "name": "Wrong", "alias": "Wrong"}]
+    rows[0]["review"], rows[2]["review"] = "accept", "reject"
+    with review.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    res = CliRunner().invoke(main, ["gazetteer", "accept", "--aliases", str(mine)])
     assert res.exit_code == 0, res.output
-    assert "1 suggestion(s) appended" in res.output
-    assert "Wadi Zamzam" in target.read_text(encoding="utf-8")
+    assert "1 row(s) moved" in res.stderr
+    accepted = list(csv.DictReader(mine.open(encoding="utf-8")))
+    assert [r["id"] for r in accepted] == ["alias:wadi-zamzam"] and "review" not in accepted[0]
+    assert "reviewed" in accepted[0]["note"]
+    left = list(csv.DictReader(review.open(encoding="utf-8")))
+    assert [r["id"] for r in left] == ["alias:other"]  # unreviewed waits; the rejected is gone
+    gaz = Gazetteer.load()
+    gaz.apply_aliases(mine)
+    assert gaz.lookup("Wadi Zamzam")[0].lat == pytest.approx(31.29)
+    by_name = CliRunner().invoke(main, ["gazetteer", "accept", "Other", "--aliases", str(mine)])
+    assert by_name.exit_code == 0 and len(list(csv.DictReader(mine.open()))) == 2
+    missing = CliRunner().invoke(
+        main, ["gazetteer", "accept", "--aliases", str(tmp_path / "x" / "a.csv")]
+    )
+    assert missing.exit_code == 1 and "no such review file" in missing.stderr
+
+
+def test_an_unreachable_geocoder_exits_non_zero(tmp_path: Path) -> None:
+    """An unreachable service was "no result" and exit 0."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    code, _, err = _suggest(f"127.0.0.1:{port}", "--review", str(tmp_path / "r.csv"))
+    assert code == 1 and "geocoder failed for 'Wadi Zamzam'" in err
+    assert "Traceback" not in err and not (tmp_path / "r.csv").exists()
 
 
 def test_unknown_geocoder_is_a_clear_error() -> None:
