@@ -5,10 +5,11 @@ next segment. Changes (:mod:`geo.fusion`) and baseline snapshots are applied in 
 
 States
 ------
-* ``held``: a side holds the place, corroborated (two or more independent sources, a baseline
-  snapshot or an analyst's ``set``) or uncontested;
-* ``claimed``: a side's uncorroborated claim: one source that is the side's own claim, or one
-  source that other reports contradict;
+* ``held``: a side holds the place, corroborated (two or more independent sources, at least
+  one of them not the side's own word; a baseline snapshot; an analyst's ``set``) or
+  uncontested (one source, not the side's own word, that nothing contradicts);
+* ``claimed``: a side's uncorroborated claim: only the side's own word, or one source that
+  other reports contradict;
 * ``contested``: fighting with no clear result, or contrary evidence of comparable weight;
 * ``unknown``: no evidence, or a side's withdrawal with no taker.
 
@@ -31,9 +32,9 @@ State rules
 * **Background is not evidence**: a report dated only to a month or a year whose period starts
   on or before the latest evidence of the state it contradicts (it may describe the time before
   that evidence) never changes the state on its own; it counts against it.
-* A side's own claims alone (``claimant`` is the side that gains) never take a place from its
-  holder: assessed control needs someone else's report. They count against the holder, and
-  make a place with no holder ``claimed``.
+* A side's own claims alone (``claimant`` is the side that gains) never take a place from a
+  ``held`` holder: assessed control needs someone else's report. They count against the
+  holder, and make a place with no holder (or a merely claimed one) ``claimed``.
 * Activities (offensive, strike) never reach this module. A withdrawal gives the place to the
   withdrawing side's opponent when the theatre has exactly two sides and no third party
   (``cedes``); otherwise it leaves the place ``unknown``.
@@ -388,8 +389,9 @@ class PlaceTimeline:
         held = run.support.score(day, half_life)
         rival = run.against[target]
         contrary = rival.score(day, half_life)
-        if run.controller in self._sides.ids and all(r.claimant == target for r in rival.refs):
-            return run  # a side's own word alone never takes a place from its holder
+        own = all(r.claimant == target for r in rival.refs)
+        if own and run.controller in self._sides.ids and self._status(run, target) == HELD:
+            return run  # a side's own word alone never takes a place from an assessed holder
         if run.controller == CONTESTED:
             # Fighting ends as soon as a side's evidence outweighs the reports of it.
             return self._restart(run, target, day, (), tally=rival) if contrary >= held else run
@@ -452,16 +454,21 @@ class PlaceTimeline:
             self._segments.append(segment)
 
     @staticmethod
-    def _status(run: _Run) -> str:
+    def _status(run: _Run, ignoring: str | None = None) -> str:
+        """The run's status (evidence against it for ``ignoring`` left out)."""
         ctl = run.controller
         if ctl in (CONTESTED, UNKNOWN):
             return ctl
-        if run.final or run.from_baseline or len(run.support.groups) >= 2:
+        if run.final or run.from_baseline:
             return HELD
-        refs = run.support.refs
-        own = bool(refs) and all(r.claimant == ctl for r in refs)
-        contradicted = any(t.groups for t in run.against.values())
-        return CLAIMED if own or contradicted else HELD
+        # A side's own word is no corroboration: it takes someone else's report to hold.
+        others = {r.source_group for r in run.support.refs if r.claimant != ctl}
+        if not others:
+            return CLAIMED
+        if len(run.support.groups) >= 2:
+            return HELD
+        contradicted = any(t.groups for h, t in run.against.items() if h != ignoring)
+        return CLAIMED if contradicted else HELD
 
     # -- queries ----------------------------------------------------------------------------
     @property

@@ -235,6 +235,14 @@ def test_a_sides_own_word_alone_never_takes_a_place_from_its_holder(sides: Sides
     assert [r.doc_id for r in claimed.against] == ["b"]
     reported = at(history([*held, seen], sides).state(date(2020, 7, 21)), TARHUNA)
     assert reported.controller == "LNA"  # the reporter's own word does take it
+    # A holder that is itself only claimed has no such protection.
+    first = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", "We took it.", claimant="GNA")
+    rivals = [
+        ev(d, "capture", "LNA", TARHUNA, "2020-07-20", q, claimant="LNA")
+        for d, q in (("b", "We retook it."), ("c", "Our units are back in the town hall today."))
+    ]
+    now = at(history([first, *rivals], sides).state(date(2020, 7, 21)), TARHUNA)
+    assert (now.controller, now.status, now.sources_for) == ("LNA", CLAIMED, 2)
 
 
 def test_a_siege_weighs_less_than_the_holder_fighting_for_its_own_place(sides: Sides) -> None:
