@@ -180,8 +180,12 @@ def place_popup(state: PlaceState, sides: Sides) -> str:
         status = '<span class="fl-badge fl-badge-contested">Contested</span>'
     elif state.controller == "unknown":
         status = '<span class="fl-badge fl-badge-unknown">Unknown</span>'
+    elif state.status == "claimed":
+        status = f"Claimed by {_badge(sides, state.controller)} (unconfirmed)"
     else:
         status = f"Held by {_badge(sides, state.controller)}"
+    if state.controller != "unknown":
+        status += f' <span class="fl-prec">confidence {state.confidence:.2f}</span>'
     since = (
         f'<div class="fl-meta">Since {esc(fmt_day(state.since))}</div>'
         if state.since
@@ -203,8 +207,8 @@ def place_popup(state: PlaceState, sides: Sides) -> str:
         since,
         last if state.last_report else "",
         note,
-        _sources("Evidence", state.evidence),
-        _sources("Conflicting claims", state.claims),
+        _sources(f"For: {_plural(state.sources_for, 'independent source')}", state.evidence),
+        _sources(f"Against: {_plural(state.sources_against, 'independent source')}", state.against),
         "</div>",
     ]
     return "".join(parts)

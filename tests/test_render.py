@@ -464,3 +464,25 @@ def test_map_command_writes_html_only_and_never_over_the_store(tmp_path: Path) -
     result = runner.invoke(main, ["map", "--store", str(disguised), "-o", str(disguised)])
     assert result.exit_code == 1 and "is a frontline store" in result.output
     assert disguised.read_bytes() == before
+
+
+def test_place_popup_shows_status_confidence_and_independent_sources() -> None:
+    from dataclasses import replace
+
+    from geo._render_html import place_popup
+
+    sides = Sides.load()
+    wire = ref("d1", "GNA forces took the town.")
+    reprint = replace(ref("d2", "GNA forces took the town."), group="d1")
+    denial = replace(ref("d3", "The LNA denied losing it."), side="LNA")
+    name, lat, lon = PLACES["tarhuna"]
+    state = PlaceState(
+        "tarhuna", name, lat, lon, "GNA", date(2020, 6, 5), date(2020, 6, 5), False,
+        (wire, reprint), (denial,), status="claimed", confidence=0.42,
+    )  # fmt: skip
+    html = place_popup(state, sides)
+    assert "Claimed by" in html and "(unconfirmed)" in html and "confidence 0.42" in html
+    assert "For: 1 independent source" in html and "Against: 1 independent source" in html
+    assert html.count("<li>") == 3  # every report is listed, reprints too
+    held = place_popup(replace(state, status="held", against=()), sides)
+    assert "Held by" in held and "Against:" not in held
