@@ -560,8 +560,10 @@ class Store:
             ],
         )
 
-    def reextract(self, extractor: EventExtractor) -> int:
+    def reextract(self, extractor: EventExtractor, *, max_chars: int = DEFAULT_MAX_CHARS) -> int:
         """Replace the events of every stored document with a fresh extraction (one transaction).
+
+        Documents over ``max_chars`` are extracted in parts, as at ingest.
 
         Returns
         -------
@@ -569,7 +571,7 @@ class Store:
             The number of events now stored.
         """
         docs = list(self.iter_documents())
-        fresh = [(doc, extractor.extract(doc)) for doc in docs]
+        fresh = [(doc, analyse_in_parts(extractor, doc, max_chars)[0]) for doc in docs]
         with self._transaction("replace the events"):
             self.conn.execute("DELETE FROM events")
             for doc, events in fresh:

@@ -69,7 +69,7 @@ def command(
     if show_errors:
         for label, items in (("missed", result.missed), ("extra", result.spurious)):
             for e in items:
-                click.echo(f"{label}: {e.article} {e.kind} {e.side} {e.place} {e.date}")
+                click.echo(c.clean(f"{label}: {e.article} {e.kind} {e.side} {e.place} {e.date}"))
 
 
 def _predictions(

@@ -71,11 +71,11 @@ def command(
     for r in result.results:
         if wrong_only and r.right:
             continue
-        click.echo(_line(r))
+        click.echo(c.clean(_line(r)))
         if r.state is not None:
             for sign, refs in (("+", r.state.evidence), ("-", r.state.against)):
                 for line in source_lines(refs, reports):
-                    click.echo(f"{'':8}{sign} {line}")
+                    click.echo(c.clean(f"{'':8}{sign} {line}"))
     n = len(result.results)
     click.echo(f"accuracy {result.right}/{n} = {result.accuracy:.3f}  ({truth})")
 

@@ -139,7 +139,7 @@ def command(
                 max_chars=max_chars,
             )
             if reextract:
-                n = store.reextract(extractor)
+                n = store.reextract(extractor, max_chars=max_chars)
                 c.note(f"re-extracted {n} event(s) from {store.count('documents')} documents")
     except (FrontlineError, DocumentError) as exc:
         raise click.ClickException(str(exc)) from None
