@@ -34,7 +34,11 @@ _STORE_TABLES = frozenset({"documents", "batches", "events", "mentions"})
 
 
 def is_store(path: Path | str) -> bool:
-    """Whether ``path`` is an existing frontline store (a GeoPackage with its tables)."""
+    """Whether ``path`` is an existing frontline store (a GeoPackage with its tables).
+
+    An SQLite file that cannot be read just now (locked by a writer mid-commit, a hot
+    journal, damage) counts as a store too: when unsure, never overwrite.
+    """
     p = Path(path)
     try:
         with p.open("rb") as fh:
@@ -43,14 +47,14 @@ def is_store(path: Path | str) -> bool:
     except OSError:
         return False
     try:
-        # Read-only and immutable: looking must never create a journal or take a lock.
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        # Read-only: looking never creates a journal; it waits a little for a writer's commit.
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return False
+    except sqlite3.Error:
+        return True
     return names >= _STORE_TABLES
 
 

@@ -321,3 +321,17 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
     row = next(csv.DictReader(io.StringIO(acled_text)))
     assert row["location"] == "'=cmd|' /C calc'!A0"
     assert not row["notes"].startswith(("=", "+", "-", "@"))
+
+
+def test_a_date_outside_the_evidence_gets_a_note(seed_store: Path) -> None:
+    """Issue 14: ``control --date`` outside the evidence printed an empty table and nothing else."""
+    runner = CliRunner()
+    base = ["--store", str(seed_store), "--overrides", str(NO_OVERRIDES)]
+    before = runner.invoke(control_command, ["--date", "2001-01-01", *base])
+    assert before.exit_code == 0 and "no data before 2020-" in before.stderr
+    after = runner.invoke(control_command, ["--date", "2031-01-01", *base])
+    assert after.exit_code == 0 and "every place is stale" in after.stderr
+    inside = runner.invoke(control_command, ["--date", "2020-06-07", *base])
+    assert inside.exit_code == 0 and inside.stderr == ""
+    zones = runner.invoke(export_command, ["--what", "zones", "--date", "2001-01-01", *base])
+    assert zones.exit_code == 0 and "every place is unknown" in zones.stderr
