@@ -15,7 +15,6 @@ when the controller found on its date is one of its ``accept`` values.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
+from geo._datafile import raise_it, read_csv_rows
 from geo._geodesy import distance_km
 from geo.analyst import CONTESTED, UNKNOWN
 from geo.assess import PlaceState
@@ -133,33 +133,20 @@ def _parse(where: str, row: dict[str, str], allowed: Sequence[str]) -> TruthRow:
 def load_truth(path: Path | str, *, sides: Iterable[str]) -> list[TruthRow]:
     """Read a truth CSV (see the module docstring); ``sides`` are the side ids allowed.
 
+    The file is read strictly (:mod:`geo._datafile`): UTF-8, one CSV record per line.
+
     Raises
     ------
     DataFileError
-        On an unreadable file, a missing column or a bad row, naming file:line.
+        On an unreadable or non-UTF-8 file, a missing column or a bad row, naming file:line.
     """
     tpath = Path(path)
     allowed = (*sides, CONTESTED, UNKNOWN)
-    try:
-        fh = tpath.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise DataFileError(str(tpath), None, f"cannot read ({exc.strerror})") from None
     out: list[TruthRow] = []
-    with fh:
-        try:
-            reader = csv.DictReader(fh)
-            missing = [c for c in TRUTH_COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise DataFileError(str(tpath), 1, f"missing column(s) {', '.join(missing)}")
-            for row in reader:
-                cells = {k: (v or "") for k, v in row.items() if k}
-                if not any(v.strip() for v in cells.values()) or cells["date"].startswith("#"):
-                    continue
-                out.append(_parse(f"{tpath}:{reader.line_num}", cells, allowed))
-        except UnicodeDecodeError:
-            raise DataFileError(str(tpath), None, "not UTF-8") from None
-        except csv.Error as exc:
-            raise DataFileError(str(tpath), reader.line_num, f"bad CSV ({exc})") from None
+    for line, row in read_csv_rows(tpath, TRUTH_COLUMNS, DataFileError, raise_it):
+        if row.get("date", "").startswith("#") or not any(v.strip() for v in row.values()):
+            continue
+        out.append(_parse(f"{tpath}:{line}", row, allowed))
     return out
 
 
