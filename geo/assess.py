@@ -143,7 +143,7 @@ class AssessmentRules:
         attack counts fully.
     """
 
-    comparable: float = 0.5
+    comparable: float = 2 / 3
     half_life_days: float = 30.0
     transition_half_life_days: float = 1.0
     merge_days: int = 2

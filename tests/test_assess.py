@@ -48,8 +48,8 @@ def test_a_corroborated_capture_survives_one_later_contested_report(sides: Sides
 def test_comparable_contrary_evidence_makes_a_place_contested(sides: Sides) -> None:
     one = ev("a", "capture", "GNA", TARHUNA, "2020-06-05", INDEPENDENT[0])
     claims = [
-        ev(d, "control_claim", "LNA", TARHUNA, "2020-06-06", f"{d}: the town is LNA-held.")
-        for d in ("b", "c")
+        ev(d, "control_claim", "LNA", TARHUNA, "2020-06-06", q)
+        for d, q in (("b", "The LNA-held town was quiet."), ("c", "Tarhuna, still in LNA hands"))
     ]
     tarhuna = at(history([one, *claims], sides).state(JUNE[6]), TARHUNA)
     assert tarhuna.controller == CONTESTED

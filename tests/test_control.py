@@ -65,8 +65,8 @@ def test_claim_sets_holder_only_with_enough_weight(
     weak = history([*capture, ev("c", "control_claim", "LNA", TARHUNA, "2020-06-08")], sides)
     assert at(weak.state(date(2020, 6, 9)), TARHUNA).controller == "GNA"
     assert [c.doc_id for c in at(weak.state(date(2020, 6, 9)), TARHUNA).against] == ["c"]
-    claims = [ev(d, "control_claim", "LNA", TARHUNA, "2020-06-08") for d in ("c", "d")]
-    even = history([*capture, *claims], sides)  # two claims against two captures
+    claims = [ev(d, "control_claim", "LNA", TARHUNA, "2020-06-08") for d in "cde"]
+    even = history([*capture, *claims], sides)  # three claims against two captures
     assert at(even.state(date(2020, 6, 9)), TARHUNA).controller == CONTESTED
     claims = [ev(d, "control_claim", "LNA", TARHUNA, "2020-07-08") for d in "cdefg"]
     strong = history([*capture, *claims], sides)  # five claims a month later
