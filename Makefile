@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 VENDOR_STAMP := vendor/.installed
 
-.PHONY: demo demo-2011 eval eval-control test lint typecheck pytest bench gazetteer vendor browser screenshot clean
+.PHONY: demo demo-2011 eval eval-control eval-places test lint typecheck pytest bench gazetteer vendor browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,7 @@ demo-2011: $(STAMP) vendor
 EVAL_OUT := out/eval
 DEV2011B := ../shared/devcorpus/libya-2011b
 EVAL_TRUTH := $(DEV2011)/control_truth.csv
-eval: eval-control
+eval: eval-control eval-places
 
 define control_block
 	rm -f $(EVAL_OUT)/control-$(1).gpkg; \
@@ -76,6 +76,18 @@ eval-control: $(STAMP)
 	$(call control_block,libya-2011,$(DEV2011)); \
 	if [ -d $(DEV2011B)/articles ]; then echo "== blind (aggregate only) =="; \
 	$(call control_block,libya-2011b,$(DEV2011B)); fi
+
+# Place mentions against the gold of the 2011 dev corpus (and of the blind set beside it once it
+# is there), then the places of the invented examples. Skipped without ../shared.
+EXAMPLES := ../shared/spec/examples.jsonl
+eval-places: $(STAMP)
+	@if [ ! -f $(DEV2011)/gold_places.csv ]; then echo "eval-places: no $(DEV2011), skipped"; exit 0; fi; \
+	set -e; echo "places, libya-2011:"; \
+	$(BIN)/frontline evaluate-places $(DEV2011)/gold_places.csv $(DEV2011)/articles/ \
+		--theatre libya-2011 $$( [ -f $(EXAMPLES) ] && echo --examples $(EXAMPLES) ); \
+	if [ -f $(DEV2011B)/gold_places.csv ]; then echo "places, libya-2011b (blind):"; \
+		$(BIN)/frontline evaluate-places $(DEV2011B)/gold_places.csv $(DEV2011B)/articles/ \
+			--theatre libya-2011 --no-show-errors; fi
 
 LINT_PATHS := $(wildcard geo tests scripts bench)
 
@@ -102,7 +114,7 @@ bench: $(TEST_STAMP) vendor browser
 	$(BIN)/python -m bench
 
 gazetteer: $(STAMP)
-	$(BIN)/python scripts/build_gazetteer.py --geodata ../shared/geodata --out data/ \
+	$(BIN)/python scripts/build_gazetteer.py --country LY --geodata ../shared/geodata --out data/ \
 		--boundaries-out data/theatres/libya-2019/
 
 clean:

@@ -1,36 +1,114 @@
-"""Transliteration-insensitive normalisation of place names and text.
+"""Cutting text into words for name matching, and the transliteration-insensitive key of a name.
 
-The same function keys the gazetteer and scans article text, so "al-Watiya", "Al Watiya" and
-"الوطية" meet on one key. Text normalisation keeps a map from each output character back to the
-input offset, so matches can be reported as spans of the original text.
+:func:`split_words` maps every character that cannot be part of a name (space, punctuation,
+hyphen, line break) to a cut, with one regular-expression pass and one ``str.split``: the words
+joined by single spaces have the length of the text, so a word's offset in the original is the
+sum of the lengths before it. What a word means as a name is decided per word by the
+gazetteer's transliteration tables (:mod:`geo._translit`); a definite article is a word of its
+own and has an empty key.
+
+:func:`normalise_name` gives the ``mid`` key of a name (words joined by spaces), the key that
+lookups and merges compare; :func:`normalise_text` gives the keys of a whole text with a map
+back to the original offsets, for matchers that work on keys (actor names).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
 
-__all__ = ["NormalisedText", "normalise_name", "normalise_text"]
+from geo._translit import APOSTROPHES, Transliteration, load_transliteration
 
-# Definite articles of Arabic transliteration. The short English-looking ones (as, at, an, ad, ar)
-# count only when glued by a hyphen ("As-Sidra"), never as free words.
-_ARTICLES_FREE = frozenset({"al", "el", "ash", "ath", "adh", "az", "ez", "es", "ed", "er", "ul"})
-_ARTICLES_HYPHEN = _ARTICLES_FREE | frozenset({"as", "at", "an", "ad", "ar", "az", "et", "en"})
+__all__ = [
+    "NormalisedText",
+    "default_transliteration",
+    "name_key",
+    "normalise_name",
+    "normalise_text",
+    "split_words",
+    "word_bounds",
+]
 
-_APOSTROPHES = "'`´‘’ʼʻʾʿ′"
-_HYPHENS = "-‐‑‒–—―_"
-# Arabic letters with several spellings in the wild, folded onto one.
-_ARABIC_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ـ": None}
+_HYPHENS = "-‐‑‒–—―"
+# Characters that belong to a word: letters and digits, combining marks (decomposed
+# diacritics, Arabic harakat), invisible format marks, apostrophes.
+_WORD_CHARS = (
+    r"\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff"
+    r"\u20d0-\u20ff\ufe20-\ufe2f\u200b-\u200f\u00ad" + re.escape(APOSTROPHES)
 )
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SEPARATOR = re.compile(r"[^" + _WORD_CHARS + r" ]|_")
+
+
+def split_words(text: str) -> list[str]:
+    """The words of ``text`` as cut by its separators: ``" ".join`` of them has its length.
+
+    Every separator (space, punctuation, hyphen, line break) is one cut, so two separators in a
+    row leave an empty word between them, which no multi-word name spans.
+    """
+    return _SEPARATOR.sub(" ", text).split(" ")
+
+
+def word_bounds(word: str) -> tuple[int, int]:
+    """The part of a word that names something, as offsets into the word.
+
+    Quotes and apostrophes around it and a possessive "'s" are left out.
+    """
+    lo = 0
+    hi = len(word)
+    while lo < hi and word[lo] in APOSTROPHES:
+        lo += 1
+    while hi > lo and word[hi - 1] in APOSTROPHES:
+        hi -= 1
+    if hi - lo > 2 and word[hi - 1] in "sS" and word[hi - 2] in APOSTROPHES:
+        hi -= 2
+    while hi > lo and word[hi - 1] in APOSTROPHES:
+        hi -= 1
+    return lo, hi
+
+
+@cache
+def default_transliteration() -> Transliteration:
+    """The tables named by the packaged gazetteer (``data/gazetteer.toml``)."""
+    import tomllib
+
+    root = Path(str(resources.files("geo.data")))
+    config = tomllib.loads((root / "gazetteer.toml").read_text(encoding="utf-8"))
+    tables = config.get("names", {}).get("transliteration", [])
+    return load_transliteration(root / t for t in tables)
+
+
+def name_key(name: str, translit: Transliteration) -> str:
+    """The ``mid`` key of a name under ``translit``: its words' keys, articles left out."""
+    articles = translit.latin.free_articles | translit.latin.hyphen_articles
+    words = split_words(_ACRONYM_DOTS.sub(_undot, name))
+    keys = (translit.word(w).mid for w in words if w and w.lower() not in articles)
+    return " ".join(k for k in keys if k)
+
+
+@lru_cache(maxsize=100_000)
+def normalise_name(name: str) -> str:
+    """Return the matching key of a place or actor name under the packaged tables.
+
+    Examples
+    --------
+    >>> normalise_name("Al-Watiya") == normalise_name("Watiya")
+    True
+    >>> normalise_name("Tarhouna") == normalise_name("Tarhūna")
+    True
+    """
+    return name_key(name, default_transliteration())
 
 
 @dataclass(frozen=True, slots=True)
 class NormalisedText:
-    """Normalised text with, for each of its characters, the offset in the original text."""
+    """Keys of a text's words with, for each character, the offset in the original text.
+
+    Words are joined by a space, or by ``" | "`` where the original has anything but spaces,
+    articles and hyphens between them (punctuation, a line break), so no name matches across it.
+    """
 
     text: str
     offsets: tuple[int, ...]
@@ -40,164 +118,58 @@ class NormalisedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    """Lower-case one character and strip its Latin diacritics; Arabic is folded separately."""
-    if ch in _APOSTROPHES:
-        return ""
-    if ch in _HYPHENS:
-        return "-"
-    decomposed = unicodedata.normalize("NFKD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    base = base.translate(_ARABIC_FOLD)
-    return _ARABIC_MARKS.sub("", base).lower()
-
-
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    """Spelling variants of one Latin word: ou/oo -> u, doubled letters, trailing -ah."""
-    if not word.isascii():
-        # Arabic: drop the article ال, which is written joined to the noun.
-        if word.startswith("ال") and len(word) > 3:
-            return word[2:]
-        return word
-    word = word.replace("ou", "u").replace("oo", "u").replace("ee", "i")
-    word = re.sub(r"([a-z])\1+", r"\1", word)
-    if len(word) > 3 and word.endswith("ah"):
-        word = word[:-1]
-    return word
-
-
-_POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"]s\b")
-_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
-
-
 @lru_cache(maxsize=200_000)
-def _token_units(token: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """The folded words of one white-space-free token, with offsets relative to the token.
-
-    An empty word marks punctuation (a break). Tokens repeat a lot in news text, so the result
-    is cached: the per-character work is done once per distinct token.
-    """
-    # The possessive 's is not part of a name: "Tripoli's" must match "Tripoli".
-    skip = {i for m in _POSSESSIVE.finditer(token) for i in range(m.start(), m.end())}
-    # "U.N.-backed" is "UN-backed": the dots of an acronym are no punctuation.
-    skip |= {
-        m.start() + k
-        for m in _ACRONYM_DOTS.finditer(token)
-        for k, ch in enumerate(m.group())
-        if ch == "."
-    }
-    chars: list[str] = []
-    src: list[int] = []
-    for i, ch in enumerate(token):
-        if i in skip:
-            continue
-        for f in _fold_char(ch):
-            chars.append(f)
-            src.append(i)
-    folded = "".join(chars)
-    units: list[tuple[str, tuple[int, ...]]] = []
-    last_end = 0
-    for m in _WORD.finditer(folded):
-        if m.start() > last_end:
-            units.append(("", ()))
-        last_end = m.end()
-        parts = m.group().split("-")
-        pos = m.start()
-        for k, part in enumerate(parts):
-            part_start = pos
-            pos += len(part) + 1
-            is_article = (len(parts) > k + 1 and part in _ARTICLES_HYPHEN) or (
-                len(parts) == 1 and part in _ARTICLES_FREE
-            )
-            word = "" if is_article else _fold_word(part)
-            if not word:
-                continue
-            # Folding may shorten the word; spread its characters over the source span, and
-            # map the last one to the end of the source word so spans cover it whole.
-            n_src = len(part)
-            rel = [
-                src[part_start + min(j * n_src // len(word), n_src - 1)] for j in range(len(word))
-            ]
-            rel[-1] = src[part_start + n_src - 1]
-            units.append((word, tuple(rel)))
-    if last_end < len(folded):
-        units.append(("", ()))
-    return tuple(units)
+def _mid(word: str) -> str:
+    translit = default_transliteration()
+    if word.lower() in translit.latin.free_articles | translit.latin.hyphen_articles:
+        return ""
+    return translit.word(word).mid
 
 
-_TOKEN = re.compile(r"\S+")
+_GAP = re.compile(r"[ " + re.escape(_HYPHENS) + r"]+")
+
+
+def _plain_gap(between: str) -> bool:
+    """Only spaces, hyphens and articles between two words (no punctuation, no line break)."""
+    return all(not part or (part.isalpha() and not _mid(part)) for part in _GAP.split(between))
+
+
+# "U.N.-backed" is "UN-backed": the dots of an acronym are no punctuation (they become
+# apostrophes, which keys ignore, so offsets stay put).
 _ACRONYM_DOTS = re.compile(r"(?<![^\W\d_])(?:[A-Za-z]\.){2,}")
-_LINE = re.compile(r"[^\n]+")
+
+
+def _undot(m: re.Match[str]) -> str:
+    return m.group().replace(".", "'")
 
 
 def normalise_text(text: str) -> NormalisedText:
-    """Normalise ``text`` word by word, keeping offsets into the original.
-
-    Words are folded (see :func:`normalise_name`) and joined by single spaces; punctuation other
-    than hyphens and apostrophes, and line breaks, become " | ", so no name matches across them.
-    """
+    """The ``mid`` keys of the words of ``text``, keeping offsets into the original."""
     out: list[str] = []
     offsets: list[int] = []
-    pending_break = False
-    for line in _LINE.finditer(text):
-        pending_break = True  # no name runs across a line break
-        for m in _TOKEN.finditer(text, line.start(), line.end()):
-            lead, chunk, rel, trail = _token_render(m.group())
-            if not chunk:
-                # Pure punctuation breaks; a lone article ("al") vanishes without a trace.
-                pending_break = pending_break or lead or trail
-                continue
-            base = m.start()
-            if out:
-                sep = " | " if pending_break or lead else " "
-                out.append(sep)
-                offsets.extend((base + rel[0],) * len(sep))
-            out.append(chunk)
-            offsets.extend(map(base.__add__, rel))
-            pending_break = trail
+    prev_end = -1
+    pos = 0
+    for word in split_words(_ACRONYM_DOTS.sub(_undot, text)):
+        raw_start = pos
+        pos += len(word) + 1
+        key = _mid(word) if word else ""
+        if not key:
+            continue
+        lo, hi = word_bounds(word)
+        start, end = raw_start + lo, raw_start + hi
+        if out:
+            sep = " " if _plain_gap(text[prev_end:raw_start]) else " | "
+            out.append(sep)
+            offsets.extend((start,) * len(sep))
+        out.append(key)
+        offsets.extend(_spread(start, end, len(key)))
+        prev_end = raw_start + len(word)
     return NormalisedText("".join(out), tuple(offsets))
 
 
-@lru_cache(maxsize=200_000)
-def _token_render(token: str) -> tuple[bool, str, tuple[int, ...], bool]:
-    """One token ready to append: (break before, its words joined, their offsets, break after).
-
-    Words inside the token are joined by " " or, across punctuation, " | ".
-    """
-    units = _token_units(token)
-    parts: list[str] = []
-    rel: list[int] = []
-    lead = trail = False
-    pending = False
-    for word, offs in units:
-        if not word:
-            if parts:
-                pending = True
-            else:
-                lead = True
-            continue
-        if parts:
-            sep = " | " if pending else " "
-            parts.append(sep)
-            rel.extend((offs[0],) * len(sep))
-        parts.append(word)
-        rel.extend(offs)
-        pending = False
-    trail = pending or bool(units and not units[-1][0])
-    return lead, "".join(parts), tuple(rel), trail
-
-
-@lru_cache(maxsize=100_000)
-def normalise_name(name: str) -> str:
-    """Return the matching key of a place name.
-
-    Examples
-    --------
-    >>> normalise_name("Al-Watiya")
-    'watiya'
-    >>> normalise_name("Tarhouna") == normalise_name("Tarhūna")
-    True
-    """
-    return normalise_text(name).text.replace(" | ", " ").strip()
+def _spread(start: int, end: int, n: int) -> list[int]:
+    """``n`` offsets over the source word [start, end), the last on its last character."""
+    width = end - start
+    rel = [start + min(j * width // n, width - 1) for j in range(n)]
+    rel[-1] = end - 1
+    return rel

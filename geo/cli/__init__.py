@@ -26,6 +26,7 @@ _COMMANDS = {
     "extract": "geo.cli.extract",
     "evaluate": "geo.cli.evaluate",
     "evaluate-control": "geo.cli.evaluate_control",
+    "evaluate-places": "geo.cli.evaluate_places",
     "gazetteer": "geo.cli.gazetteer",
     "ingest": "geo.cli.ingest",
     "events": "geo.cli.events",

@@ -29,6 +29,8 @@ FIELDS = (
     "lat",
     "lon",
     "score",
+    "precision",
+    "via",
 )
 
 
@@ -86,6 +88,8 @@ def command(
                     "lat": m.place.lat,
                     "lon": m.place.lon,
                     "score": m.score,
+                    "precision": m.precision,
+                    "via": m.via,
                 }
             )
     c.fail_if_nothing(docs, "documents")
