@@ -31,6 +31,8 @@ from geo._normalise import default_transliteration, name_key
 from geo._translit import Transliteration, load_transliteration
 from geo.exceptions import DataFileError, GazetteerError
 
+__all__ = ["KIND_WEIGHT", "Gazetteer", "NotPlace", "Place", "data_path", "is_acronym"]
+
 log = logging.getLogger(__name__)
 
 GAZETTEER_COLUMNS = (
