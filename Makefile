@@ -36,7 +36,7 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 demo: $(STAMP) vendor
-	$(BIN)/frontline demo seeds/ --published 2020-06-06 --maps maps/
+	$(BIN)/frontline demo seeds/ --published 2020-06-06 --meta tests/data/articles.csv --maps maps/
 
 # The second theatre: the 2011 war, from the labelled dev corpus that lives outside the repo.
 DEV2011 := ../shared/devcorpus/libya-2011

@@ -280,6 +280,37 @@ def _map_rows(m: dict[str, Any]) -> list[Row]:
                 raw=b,
             )
         )
+    return rows + _map_goals(m)
+
+
+# The map's targets at 10,000 events over two years (issue: a newsroom's year of news).
+MAP_GOALS = {"html_mb": 5.0, "build_s": 15.0, "open_s": 1.0, "step_ms": 50.0, "step_max_ms": 50.0}
+
+
+def _map_goals(m: dict[str, Any]) -> list[Row]:
+    b = m.get("browser") or {}
+    seen = {**{k: m.get(k) for k in ("html_mb", "build_s")}, **b}
+    labels = {
+        "html_mb": ("page", "MB"),
+        "build_s": ("build", "s"),
+        "open_s": ("ready", "s"),
+        "step_ms": ("step median", "ms"),
+        "step_max_ms": ("step max", "ms"),
+    }
+    rows = []
+    for key, limit in MAP_GOALS.items():
+        value = seen.get(key)
+        if value is None:
+            continue
+        name, unit = labels[key]
+        rows.append(
+            Row(
+                f"goal: map {name} <= {limit:g} {unit}",
+                f"{m['events']:,} ev",
+                "MET" if value <= limit else "NOT MET",
+                note=f"{value:.2f} {unit}",
+            )
+        )
     return rows
 
 

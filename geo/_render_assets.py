@@ -14,6 +14,7 @@ import mimetypes
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from geo.exceptions import VendorError
@@ -23,7 +24,6 @@ __all__ = [
     "CDN_LEAFLET_JS",
     "CDN_TIMELINE_JS",
     "EVENT_ICONS",
-    "PAGE_CSS",
     "VendorError",
     "Vendored",
     "contested_marker_svg",
@@ -31,6 +31,7 @@ __all__ = [
     "find_vendor",
     "hatch_defs",
     "load_vendored",
+    "page_assets",
 ]
 
 log = logging.getLogger(__name__)
@@ -195,84 +196,10 @@ def hatch_defs(colour_a: str, colour_b: str) -> str:
     )
 
 
-# -- page style -----------------------------------------------------------------------------
-PAGE_CSS = """
-.folium-map.leaflet-container { background: #e3e4df; font: 13px/1.35 system-ui, -apple-system,
-  "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-.leaflet-tile-pane { filter: grayscale(1) contrast(.85) brightness(1.08); }
-.leaflet-fl-front-pane { filter: drop-shadow(0 0 1.5px #fff) drop-shadow(0 0 1px #fff); }
-.fl-box { background: rgba(255,255,255,.94); border-radius: 6px;
-  box-shadow: 0 1px 5px rgba(0,0,0,.3); padding: 8px 12px; color: #1b1b1b; }
-.fl-title { max-width: 330px; }
-.fl-title .fl-t1 { font-size: 15px; font-weight: 700; letter-spacing: .01em; }
-.fl-title .fl-date { font-size: 30px; font-weight: 800; line-height: 1.1; margin: 2px 0 1px;
-  font-variant-numeric: tabular-nums; }
-.fl-title .fl-sub { font-size: 12px; color: #555; }
-.fl-legend { max-width: 230px; font-size: 12px; }
-.fl-legend summary { font-weight: 700; cursor: pointer; font-size: 13px; }
-.fl-legend .fl-lg-sec { margin: 6px 0 2px; font-weight: 600; color: #444; font-size: 11px;
-  text-transform: uppercase; letter-spacing: .05em; }
-.fl-legend .fl-row { display: flex; align-items: center; gap: 7px; margin: 2px 0; }
-.fl-sw { display: inline-block; width: 18px; height: 12px; border-radius: 2px; flex: none;
-  border: 1px solid rgba(0,0,0,.25); }
-.fl-line { display: inline-block; width: 18px; height: 0; border-top: 4px solid #1a1a1a;
-  flex: none; }
-.fl-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%; flex: none;
-  border: 1.5px solid #fff; box-shadow: 0 0 0 1px rgba(0,0,0,.35); }
-.fl-ev { display: inline-flex; align-items: center; justify-content: center; width: 20px;
-  height: 20px; border-radius: 50%; border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.45);
-  box-sizing: border-box; flex: none; }
-.fl-ev.fl-ev-small { width: 16px; height: 16px; border-width: 1.5px; opacity: .9; }
-.fl-ev-marker { background: none; border: none; }
-.fl-far .fl-ev.fl-ev-small { width: 9px; height: 9px; border-width: 1px; margin: 3px; }
-.fl-far .fl-ev.fl-ev-small svg { display: none; }
-.fl-contested-marker { background: none; border: none; }
-.fl-label-icon { background: none; border: none; }
-.fl-label { display: inline-block; white-space: nowrap; font-size: 12px; font-weight: 600;
-  color: #222;
-  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff; }
-.fl-pop { font-size: 13px; max-width: 320px; overflow-wrap: anywhere; }
-.fl-pop .fl-place { font-size: 16px; font-weight: 700; margin-bottom: 3px; }
-.fl-pop .fl-head { margin: 2px 0 4px; }
-.fl-pop .fl-meta { color: #333; }
-.fl-pop .fl-prec { color: #777; }
-.fl-pop .fl-note { color: #8a5a00; font-size: 12px; margin-top: 3px; }
-.fl-pop .fl-sec { margin-top: 8px; font-weight: 600; font-size: 11px; text-transform: uppercase;
-  letter-spacing: .05em; color: #555; }
-.fl-pop ol.fl-sources { margin: 3px 0 0; padding-left: 18px; max-height: 180px; overflow-y: auto; }
-.fl-pop ol.fl-sources li { margin-bottom: 5px; }
-.fl-pop q { font-style: italic; display: block; }
-.fl-pop .fl-src { color: #555; font-size: 12px; }
-.fl-badge { display: inline-block; color: #fff; border-radius: 3px; padding: 0 5px;
-  font-weight: 700; font-size: 12px; }
-.fl-badge-contested { background: repeating-linear-gradient(45deg, #555 0 4px, #999 4px 8px); }
-.fl-badge-unknown { background: #888; }
-.leaflet-control.leaflet-timeline-control { width: calc(100% - 24px); box-sizing: border-box;
-  margin: 0 12px 22px; padding: 6px 10px; border-radius: 6px; border: none;
-  box-shadow: 0 1px 5px rgba(0,0,0,.3); background: rgba(255,255,255,.94);
-  display: flex; align-items: center; gap: 10px; }
-.leaflet-control.leaflet-timeline-control .sldr-ctrl-container { float: none; width: auto;
-  display: flex; align-items: center; flex: none; }
-.leaflet-control.leaflet-timeline-control .button-container { display: flex; gap: 3px; }
-.leaflet-control.leaflet-timeline-control .button-container button { width: 30px; height: 26px;
-  border: 1px solid #bbb; border-radius: 4px; background: #f6f6f6; cursor: pointer; }
-.leaflet-control.leaflet-timeline-control output.time-text { display: none; }
-.leaflet-control.leaflet-timeline-control input[type="range"] { flex: 1; width: auto;
-  min-width: 80px; accent-color: #333; cursor: pointer; }
-.leaflet-control.leaflet-timeline-control .fl-range { font-size: 11px; color: #555; flex: none;
-  white-space: nowrap; }
-.leaflet-bottom.leaflet-left .fl-title { margin-bottom: 8px; }
-.leaflet-bottom.leaflet-right .fl-legend { margin-bottom: 74px; }
-.leaflet-control-attribution { font-size: 10px; }
-@media (max-height: 650px), (max-width: 900px) {
-  .fl-title .fl-sub { display: none; }
-  .fl-title .fl-date { font-size: 24px; }
-}
-@media (max-width: 640px) {
-  .fl-title .fl-date { font-size: 22px; }
-  .fl-title .fl-sub { display: none; }
-  .fl-title { max-width: 210px; }
-  .leaflet-control.leaflet-timeline-control .fl-range { display: none; }
-  .leaflet-bottom.leaflet-right .fl-legend { margin-bottom: 120px; }
-}
-"""
+# -- the page's own script and style ----------------------------------------------------------
+def page_assets() -> tuple[str, str]:
+    """The page's script and style sheet (``geo/assets/map.js`` and ``map.css``), as text."""
+    base = resources.files("geo") / "assets"
+    js = (base / "map.js").read_text(encoding="utf-8")
+    css = (base / "map.css").read_text(encoding="utf-8")
+    return _script_safe(js), css

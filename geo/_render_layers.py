@@ -1,48 +1,58 @@
-"""Turn a control history into the timed GeoJSON layers of the map.
+"""Turn a control history into the map's data: every place, event and piece of geometry once.
 
-Every feature carries ``start``/``end`` properties (ISO dates, as leaflet.timeline reads them)
-and ``endExclusive``. The map steps through *periods*: from one change date to the next, the last
-period ending on the map's end date inclusive. A place, zone or front line that does not change
-between consecutive periods is one feature spanning them, which keeps the page small.
+The page (``geo/assets/map.js``) restyles everything by the slider's date, so nothing here is
+repeated per date:
+
+* **places**: each place once, with its *timeline*: the days its state changes, and on each
+  the controller, since when, the last report and the evidence (as lists of source indices);
+* **events**: each fused change once, with the days it is on the map and its marker slot;
+* **sources**: each report once (outlet, link, quote, date), shared by places and events;
+* **geometry**: the zones and the front line of every *period* (from one change date to the
+  next) as pieces (a place's clipped cell, a stretch of the front) in one shared topology
+  (:mod:`geo._render_topo`); a piece that lasts several periods is stored once with the run of
+  periods it is shown in.
+
+Everything that comes from an article is escaped here (:func:`geo._render_html.esc`); the page
+only joins these strings with its own markup. Days are counted from ``start`` (day 0).
 """
 
 from __future__ import annotations
 
-import json
+import bisect
 import logging
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import shapely
-from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from geo._render_assets import EVENT_ICONS
-from geo._render_html import (
-    change_popup,
-    change_tooltip,
-    esc,
-    label_html,
-    place_popup,
-    place_tooltip,
-    safe_colour,
-)
-from geo.control import ControlChange, PlaceState
+from geo._render_html import KIND_LABELS, esc, fmt_fuzzy, fmt_iso, safe_colour, safe_url
+from geo._render_topo import TopologyBuilder
+from geo.control import ControlChange, PlaceState, SourceRef
 from geo.sides import Sides
 
-__all__ = ["HistoryLike", "MapLayers", "build_layers", "default_range", "simplified_geojson"]
+__all__ = [
+    "ACTIVITY_KINDS",
+    "HistoryLike",
+    "MapData",
+    "build_data",
+    "data_range",
+    "default_range",
+]
 
 log = logging.getLogger(__name__)
 
-Feature = dict[str, Any]
-Period = tuple[date, date | None]  # (first day, first day of the next period or None: last)
-
-_SIMPLIFY_DEG = 0.004  # ~400 m: invisible at the zooms a country map is read at
-_GRID_DEG = 1e-4  # ~10 m coordinate precision in the page
-_CONTESTED = "contested"
+#: Event kinds that are activity, not control: their own layer, off by default.
+ACTIVITY_KINDS = ("offensive", "strike")
+CONTESTED, UNKNOWN = "contested", "unknown"
 _NEUTRAL = "#8a8a8a"
+_CONTESTED_LINE = "#555555"
+_PRECISION = {"day": 0, "month": 1, "year": 2}
+_GRID_DEG = 1e-4  # ~10 m coordinate precision in the page
+_SIMPLIFY_DEG = 0.002  # ~200 m: invisible at the zooms a war map is read at
+_RECENT_DAYS = 30  # the first view fits the front and what happened in this many days
 
 
 class HistoryLike(Protocol):
@@ -69,130 +79,159 @@ class HistoryLike(Protocol):
         ...
 
 
+@runtime_checkable
+class _Timeline(Protocol):
+    """One place's states: the days they change, and the state on any day."""
+
+    def days(self) -> Sequence[date]: ...
+
+    def state(self, day: date, *, stale_days: int = 30) -> PlaceState: ...
+
+
+@runtime_checkable
+class _Timelines(Protocol):
+    """A history that gives each place's timeline (faster than sampling :meth:`state`)."""
+
+    def place_ids(self) -> Sequence[str]: ...
+
+    def timeline(self, place_id: str) -> Any: ...
+
+
+@runtime_checkable
+class _Parts(Protocol):
+    """A history that gives the pieces of its zones (cells and front stretches) per day."""
+
+    def zone_parts(self, day: date) -> Any: ...
+
+
 @dataclass
-class MapLayers:
-    """The timed and static layers of one map, as GeoJSON FeatureCollections."""
+class MapData:
+    """Everything the page shows, encoded once; :attr:`payload` is the page's JSON."""
 
     start: date
     end: date
-    periods: list[Period]
-    zones: list[Feature] = field(default_factory=list)
-    front: list[Feature] = field(default_factory=list)
-    places: list[Feature] = field(default_factory=list)
-    events: list[Feature] = field(default_factory=list)
-    labels: list[Feature] = field(default_factory=list)
+    periods: list[date]
+    payload: dict[str, Any]
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None  # ((s, w), (n, e))
+    first_data: date | None = None
     sides_shown: list[str] = field(default_factory=list)
     kinds_shown: list[str] = field(default_factory=list)
     articles: int = 0
 
-    @staticmethod
-    def collection(features: list[Feature]) -> dict[str, Any]:
-        """A FeatureCollection of ``features``."""
-        return {"type": "FeatureCollection", "features": features}
+
+# -- tables of shared strings and sources --------------------------------------------------------
+class _Table:
+    """Rows stored once each; a row's index is its position."""
+
+    def __init__(self, first: Any = None) -> None:
+        self.rows: list[Any] = []
+        self._index: dict[Any, int] = {}
+        if first is not None:
+            self.add(first)
+
+    def add(self, row: Any) -> int:
+        key = row if not isinstance(row, list) else tuple(row)
+        found = self._index.get(key)
+        if found is None:
+            found = self._index[key] = len(self.rows)
+            self.rows.append(row)
+        return found
 
 
-def _geom_json(geom: BaseGeometry) -> dict[str, Any] | None:
-    geom = shapely.set_precision(geom.simplify(_SIMPLIFY_DEG, preserve_topology=True), _GRID_DEG)
-    if geom.is_empty:
-        return None
-    out: dict[str, Any] = json.loads(shapely.to_geojson(geom))
-    return out
+class _Sources:
+    """Reports, their articles and the lists of reports that places and events cite."""
 
+    _QUOTE_MAX = 320
 
-def simplified_geojson(data: dict[str, Any], *, tolerance: float = 0.002) -> dict[str, Any]:
-    """A copy of a FeatureCollection with simplified, rounded geometries (for static layers)."""
-    features = []
-    for feat in data.get("features", []):
-        geom = shape(feat["geometry"])
-        geom = shapely.set_precision(geom.simplify(tolerance, preserve_topology=True), _GRID_DEG)
-        if geom.is_empty:
-            continue
-        features.append(
-            {"type": "Feature", "properties": feat.get("properties", {}), "geometry": mapping(geom)}
+    def __init__(self, codes: _SideCodes) -> None:
+        self.codes = codes
+        self.text = _Table()  # escaped strings
+        self.docs = _Table()  # [outlet, url] string indices (url -1: no safe link)
+        self.refs = _Table()  # [doc, quote, date, side, kind, source group, claimant]
+        self.lists = _Table(first=[])  # tuples of ref indices; 0 is the empty list
+        self.kinds = _Table()
+        self._seen: dict[SourceRef, int] = {}
+
+    def ref(self, ref: SourceRef) -> int:
+        found = self._seen.get(ref)
+        if found is None:
+            found = self._seen[ref] = self._ref(ref)
+        return found
+
+    def _ref(self, ref: SourceRef) -> int:
+        outlet = ref.outlet.strip()
+        href = safe_url(ref.url)
+        doc = self.docs.add([self.text.add(esc(outlet)), self.text.add(href) if href else -1])
+        quote = " ".join(ref.quote.split())
+        if len(quote) > self._QUOTE_MAX:
+            quote = quote[: self._QUOTE_MAX - 1].rstrip() + "…"
+        return self.refs.add(
+            [
+                doc,
+                self.text.add(esc(quote)),
+                self.text.add(esc(fmt_iso(ref.date)) if ref.date else ""),
+                self.codes.code(ref.side) if ref.side else -1,
+                self.kinds.add(esc(KIND_LABELS.get(ref.kind, ref.kind))),
+                self.text.add(esc(getattr(ref, "source_group", ref.doc_id))),
+                self.codes.code(claim) if (claim := getattr(ref, "claimant", "")) else -1,
+            ]
         )
-    return {"type": "FeatureCollection", "features": features}
+
+    def cite(self, refs: Iterable[SourceRef]) -> int:
+        return self.lists.add(tuple(dict.fromkeys(self.ref(r) for r in refs)))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text.rows,
+            "docs": self.docs.rows,
+            "refs": self.refs.rows,
+            "lists": [list(r) for r in self.lists.rows],
+            "kinds": self.kinds.rows,
+        }
 
 
-def _periods(history: HistoryLike, start: date, end: date) -> list[Period]:
-    # Only the first day of each interval counts: that is right whether the history's intervals
-    # end inclusive or exclusive.
-    starts = {start} | {a for a, _ in history.intervals(start, end) if start < a <= end}
-    ordered = sorted(starts)
-    nxt: list[date | None] = [*ordered[1:], None]
-    return list(zip(ordered, nxt, strict=True))
+class _SideCodes:
+    """Small integers for the sides, ``contested``, ``unknown`` and any stray id."""
+
+    def __init__(self, sides: Sides) -> None:
+        self.sides = sides
+        self.ids: list[str] = [*sides.ids, CONTESTED, UNKNOWN]
+
+    def code(self, side: str) -> int:
+        if side not in self.ids:
+            self.ids.append(side)
+        return self.ids.index(side)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        out = []
+        for sid in self.ids:
+            known = sid in self.sides.ids
+            colour = (
+                _CONTESTED_LINE
+                if sid == CONTESTED
+                else safe_colour(self.sides.colour(sid, _NEUTRAL), _NEUTRAL)
+            )
+            out.append(
+                {
+                    "id": esc(sid),
+                    "short": esc(self.sides.get(sid).short if known else sid.capitalize()),
+                    "name": esc(self.sides.get(sid).name if known else ""),
+                    "colour": colour,
+                    "line": _darker(colour),
+                    "held": known,
+                }
+            )
+        return out
 
 
-def _when(first: date, nxt: date | None, end: date) -> dict[str, Any]:
-    if nxt is None:
-        return {"start": first.isoformat(), "end": end.isoformat(), "endExclusive": False}
-    return {"start": first.isoformat(), "end": nxt.isoformat(), "endExclusive": True}
+def _darker(colour: str, factor: float = 0.62) -> str:
+    """A darker shade of a ``#rrggbb`` colour, for the outline of a zone."""
+    full = colour if len(colour) == 7 else "#" + "".join(c * 2 for c in colour[1:])
+    rgb = [int(full[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * factor):02x}" for c in rgb)
 
 
-class _Tracks:
-    """Merge features that stay the same over consecutive periods."""
-
-    def __init__(self) -> None:
-        self.features: list[Feature] = []
-        self._open: dict[Hashable, tuple[Hashable, Feature, int]] = {}
-
-    def add(
-        self,
-        key: Hashable,
-        signature: Hashable,
-        index: int,
-        when: dict[str, Any],
-        make: Callable[[], Feature | None],
-    ) -> None:
-        prev = self._open.get(key)
-        if prev is not None and prev[0] == signature and prev[2] == index - 1:
-            prev[1]["properties"].update(end=when["end"], endExclusive=when["endExclusive"])
-            self._open[key] = (signature, prev[1], index)
-            return
-        feat = make()
-        if feat is None:
-            self._open.pop(key, None)
-            return
-        feat["properties"].update(when)
-        self.features.append(feat)
-        self._open[key] = (signature, feat, index)
-
-
-def _zone_fill(sides: Sides, side: str) -> tuple[str, str, bool]:
-    if side == _CONTESTED:
-        return "url(#fl-hatch)", "#555555", True
-    colour = safe_colour(sides.colour(side, _NEUTRAL), _NEUTRAL)
-    return colour, colour, False
-
-
-def _dissolve(zones: Any) -> dict[str, BaseGeometry]:
-    if zones is None or len(zones) == 0:
-        return {}
-    groups: dict[str, list[BaseGeometry]] = {}
-    for side, geom in zip(zones["side"], zones.geometry, strict=True):
-        if geom is not None and not geom.is_empty:
-            groups.setdefault(str(side), []).append(geom)
-    return {side: shapely.union_all(geoms) for side, geoms in sorted(groups.items())}
-
-
-def _place_colour(sides: Sides, controller: str) -> str:
-    if controller == _CONTESTED:
-        return "#555555"
-    return safe_colour(sides.colour(controller, _NEUTRAL), _NEUTRAL)
-
-
-def _point(lon: float, lat: float, props: dict[str, Any]) -> Feature:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-        "properties": props,
-    }
-
-
-def _changes_in(history: HistoryLike, start: date, end: date) -> list[ControlChange]:
-    chosen = [c for c in history.changes() if start <= c.effective <= end]
-    return sorted(chosen, key=lambda c: (c.effective, c.place_name, c.kind, c.side))
-
-
+# -- ranges and periods -------------------------------------------------------------------------
 def default_range(history: HistoryLike) -> tuple[date, date]:
     """The first and last effective dates of the history (today twice when it is empty)."""
     days = [c.effective for c in history.changes()]
@@ -202,16 +241,286 @@ def default_range(history: HistoryLike) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def build_layers(
+def data_range(history: HistoryLike) -> tuple[date, date]:
+    """The span of the evidence: from the first baseline date (or, with no baseline, the first
+    report) to the last report or publication.
+
+    Reports with an imprecise date before the first baseline do not pull the start back: the
+    baseline already reflects them, and a map that opens on empty months says nothing.
+    """
+    lo, hi = default_range(history)
+    baseline = getattr(history, "baseline", None) or ()
+    rows = baseline.values() if isinstance(baseline, Mapping) else baseline
+    as_of = [b.as_of for b in rows]
+    start = getattr(history, "data_start", None)
+    first = min(as_of) if as_of else start if isinstance(start, date) else lo
+    published = list((getattr(history, "published", None) or {}).values())
+    last = max([hi, *published, *as_of]) if history.changes() or as_of else hi
+    return first, max(first, last)
+
+
+def _periods(history: HistoryLike, start: date, end: date) -> list[date]:
+    # Only the first day of each interval counts: that is right whether the history's intervals
+    # end inclusive or exclusive.
+    starts = {start} | {a for a, _ in history.intervals(start, end) if start < a <= end}
+    return sorted(starts)
+
+
+def _changes_in(history: HistoryLike, start: date, end: date) -> list[ControlChange]:
+    chosen = [c for c in history.changes() if start <= c.effective <= end]
+    return sorted(chosen, key=lambda c: (c.effective, c.place_name, c.kind, c.side))
+
+
+# -- the builder --------------------------------------------------------------------------------
+class _Builder:
+    def __init__(
+        self,
+        history: HistoryLike,
+        sides: Sides,
+        start: date,
+        end: date,
+        names: Mapping[str, str],
+    ) -> None:
+        self.history = history
+        self.start, self.end = start, end
+        self.codes = _SideCodes(sides)
+        self.sources = _Sources(self.codes)
+        self.names = names
+        self.place_index: dict[str, int] = {}
+        self.places: list[list[Any]] = []
+        self.topology = TopologyBuilder(grid=_GRID_DEG, tolerance=_SIMPLIFY_DEG)
+
+    def day(self, d: date | None) -> int | None:
+        return None if d is None else (d - self.start).days
+
+    def place(self, pid: str, name: str, lat: float, lon: float) -> int:
+        """The index of a place in the page's table (added on first sight)."""
+        found = self.place_index.get(pid)
+        if found is None:
+            found = self.place_index[pid] = len(self.places)
+            shown = self.names.get(pid) or name
+            # [name, lat, lon, flags (1: changed in range), label rank, timeline]
+            self.places.append([esc(shown), round(lat, 5), round(lon, 5), 0, -1, []])
+        return found
+
+    def entry(self, day: date, st: PlaceState) -> list[Any]:
+        flags = (1 if st.from_baseline else 0) | (2 if st.stale else 0)
+        return [
+            self.day(day),
+            self.codes.code(st.controller),
+            self.day(st.since),
+            self.day(st.last_report),
+            flags,
+            self.sources.cite(st.evidence),
+            self.sources.cite(r for r in _against(st) if r not in st.evidence),
+            *_extra(st),
+        ]
+
+
+def _against(st: PlaceState) -> tuple[SourceRef, ...]:
+    """The reports against a state (``claims`` in older histories)."""
+    found: tuple[SourceRef, ...] = getattr(st, "against", None) or getattr(st, "claims", ())
+    return found
+
+
+def _extra(st: PlaceState) -> list[Any]:
+    """What newer histories tell about a state, when they do: its status and confidence."""
+    status = getattr(st, "status", None)
+    confidence = getattr(st, "confidence", None)
+    if status is None and confidence is None:
+        return []
+    conf = round(float(confidence), 2) if isinstance(confidence, int | float) else None
+    return [esc(status) if isinstance(status, str) else None, conf]
+
+
+def _place_timelines(b: _Builder, periods: list[date]) -> None:
+    """Each place's states over the range, from the last one before it, at the days they
+    change; a place is on the map from its first data."""
+    history = b.history
+    stale = int(getattr(history, "stale_days", 30))
+    if isinstance(history, _Timelines):
+        for pid in history.place_ids():
+            tl = history.timeline(pid)
+            if not isinstance(tl, _Timeline):
+                break  # an older history: sample it below
+            days = [d for d in tl.days() if d <= b.end]
+            before = [d for d in days if d <= b.start]
+            chosen = [b.start] * bool(before) + [d for d in days if d > b.start]
+            entries = [b.entry(d, st) for d in chosen if not (st := tl.state(d, stale_days=stale)).no_data]
+            if entries:
+                st0 = tl.state(chosen[0], stale_days=stale)
+                idx = b.place(pid, st0.place_name, st0.lat, st0.lon)
+                b.places[idx][5] = entries
+        else:
+            return
+    last: dict[str, PlaceState] = {}
+    for first in periods:  # a history without timelines: sample it once per period
+        for st in history.state(first):
+            if getattr(st, "no_data", False) or last.get(st.place_id) == st:
+                continue
+            idx = b.place(st.place_id, st.place_name, st.lat, st.lon)
+            b.places[idx][5].append(b.entry(first, st))
+            last[st.place_id] = st
+
+
+def _zone_pieces(history: HistoryLike, day: date) -> tuple[list[tuple[str, Any]], list[Any]]:
+    """The cells and front stretches of one day; whole zones when the history has no parts."""
+    if isinstance(history, _Parts):
+        parts = history.zone_parts(day)
+        return list(parts.cells), list(parts.front)
+    zones = history.zones(day)
+    cells: list[tuple[str, Any]] = []
+    if zones is not None and len(zones):
+        for side, geom in zip(zones["side"], zones.geometry, strict=True):
+            if geom is not None and not geom.is_empty:
+                cells.extend((str(side), g) for g in shapely.get_parts(geom))
+    line = history.frontline(day)
+    return cells, [] if line is None or line.is_empty else [line]
+
+
+def _geometry(b: _Builder, periods: list[date]) -> tuple[list[int], list[int], set[str]]:
+    """Runs ``[piece, side, first period, last period]`` of zone cells and ``[piece, first,
+    last]`` of front stretches, flattened; and the sides that hold any zone."""
+    zone_runs: dict[tuple[int, int], list[int]] = {}
+    front_runs: dict[int, list[int]] = {}
+    zr: list[list[int]] = []
+    fr: list[list[int]] = []
+    seen: set[str] = set()
+    for k, first in enumerate(periods):
+        cells, front = _zone_pieces(b.history, first)
+        for side, geom in cells:
+            if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+                continue
+            seen.add(side)
+            key = (b.topology.add(geom), b.codes.code(side))
+            run = zone_runs.get(key)
+            if run is not None and run[3] == k - 1:
+                run[3] = k
+            elif run is None or run[3] != k:  # the same piece twice in a day is drawn once
+                zone_runs[key] = run = [key[0], key[1], k, k]
+                zr.append(run)
+        for geom in front:
+            if geom.is_empty or geom.geom_type not in ("LineString", "MultiLineString"):
+                continue
+            line = b.topology.add(geom)
+            frun = front_runs.get(line)
+            if frun is not None and frun[2] == k - 1:
+                frun[2] = k
+            elif frun is None or frun[2] != k:
+                front_runs[line] = frun = [line, k, k]
+                fr.append(frun)
+    return [x for r in zr for x in r], [x for r in fr for x in r], seen
+
+
+def _events(b: _Builder, changes: list[ControlChange], periods: list[date], days: int) -> list[Any]:
+    """``[place, kind, side, date text, precision, from, until, slot, reports, approximate,
+    sources, conflicting]`` per change; ``until`` is exclusive."""
+    boundaries = periods[1:]
+    slots: dict[str, list[tuple[date, date, int]]] = {}
+    out = []
+    for c in changes:
+        # Gone on the first change date after ``days`` (so the slider's stops stay the change
+        # dates), or after ``2 * days`` when no change comes by then.
+        keep = c.effective + timedelta(days=days)
+        k = bisect.bisect_left(boundaries, keep)
+        until: date | None = boundaries[k] if k < len(boundaries) else None
+        if until is None or until > keep + timedelta(days=days):
+            until = keep if keep <= b.end else None
+        last = until or b.end + timedelta(days=1)
+        taken = {k for a, z, k in slots.get(c.place_id, []) if a < last and c.effective < z}
+        slot = next(k for k in range(len(taken) + 1) if k not in taken)
+        slots.setdefault(c.place_id, []).append((c.effective, last, slot))
+        kind = c.kind if c.kind in KIND_LABELS else "control_claim"
+        out.append(
+            [
+                b.place(c.place_id, c.place_name, c.lat, c.lon),
+                kind,
+                b.codes.code(c.side),
+                b.sources.text.add(esc(fmt_fuzzy(c.date))),
+                _PRECISION.get(c.date.precision, 0),
+                b.day(c.effective),
+                b.day(last),
+                slot,
+                c.corroboration,
+                1 if c.approximate else 0,
+                b.sources.cite(c.sources),
+                b.sources.cite(c.conflicting),
+            ]
+        )
+    return out
+
+
+def _label_ranks(
+    b: _Builder, changes: list[ControlChange], importance: Mapping[str, float], most: int
+) -> None:
+    """Rank the places for permanent labels: important places first, then the most reported.
+
+    The page draws labels in this order and hides one that would overlap a label drawn before.
+    """
+    reports: dict[int, set[str]] = {}
+    for c in changes:
+        reports.setdefault(b.place_index[c.place_id], set()).update(s.doc_id for s in c.sources)
+    candidates = [i for i, p in enumerate(b.places) if p[5]]
+    ids = {i: pid for pid, i in b.place_index.items()}
+
+    def score(i: int) -> tuple[float, str]:
+        weight = 3.0 * float(importance.get(ids[i], 0.0)) + min(len(reports.get(i, ())), 20) / 10
+        return (-weight, b.places[i][0])
+
+    for rank, i in enumerate(sorted(candidates, key=score)[:most]):
+        b.places[i][4] = rank
+    for i in reports:
+        b.places[i][3] |= 1  # changed in the range: a bigger marker
+
+
+def _first_view(
+    b: _Builder, changes: list[ControlChange], front: list[BaseGeometry]
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The view the page opens on: the last front line and the last month's events, else every
+    place on the map; ((south, west), (north, east))."""
+    recent = b.end - timedelta(days=_RECENT_DAYS)
+    # Control changes with a known date: activity and "sometime in 2020" say little about where
+    # the war is now.
+    chosen = [
+        c
+        for c in changes
+        if c.effective >= recent and c.kind not in ACTIVITY_KINDS and not c.approximate
+    ]
+    lons = [c.lon for c in chosen]
+    lats = [c.lat for c in chosen]
+    for geom in front:
+        x0, y0, x1, y1 = geom.bounds
+        lons += [x0, x1]
+        lats += [y0, y1]
+    if not lons:
+        lons = [p[2] for p in b.places if p[5]]
+        lats = [p[1] for p in b.places if p[5]]
+    if not lons:
+        return None
+    pad = 0.08
+    w, e, s, n = min(lons), max(lons), min(lats), max(lats)
+    dx, dy = max(e - w, 1.2), max(n - s, 0.8)  # never closer than a town and its neighbours
+    cx, cy = (w + e) / 2, (s + n) / 2
+    dx, dy = dx * (1 + 2 * pad), dy * (1 + 2 * pad)
+    return (
+        (round(cy - dy / 2, 4), round(cx - dx / 2, 4)),
+        (round(cy + dy / 2, 4), round(cx + dx / 2, 4)),
+    )
+
+
+def build_data(
     history: HistoryLike,
     sides: Sides,
     *,
     start: date,
     end: date,
     event_days: int = 7,
-    max_labels: int = 14,
-) -> MapLayers:
-    """Compute every layer of the map between ``start`` and ``end`` (inclusive).
+    names: Mapping[str, str] | None = None,
+    importance: Mapping[str, float] | None = None,
+    first_data: date | None = None,
+    max_labels: int = 80,
+) -> MapData:
+    """Encode everything the map shows between ``start`` and ``end`` (inclusive).
 
     Parameters
     ----------
@@ -224,144 +533,74 @@ def build_layers(
     event_days
         An event stays on the map this many days after it takes effect, or until the first
         change date after that when one comes within as many days again.
+    names
+        The name to show for a place id (the one news uses), instead of the gazetteer's.
+    importance
+        A 0-1 weight per place id (its size): important places get their labels first.
+    first_data
+        The first day with evidence (see :func:`data_range`); before it the page says so.
     max_labels
-        Permanent name labels for at most this many places: those most reported.
+        Label candidates: at most this many places, the best ranked.
     """
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
+    b = _Builder(history, sides, start, end, names or {})
     periods = _periods(history, start, end)
-    layers = MapLayers(start=start, end=end, periods=periods)
-    zones, front, places = _Tracks(), _Tracks(), _Tracks()
-    changed: set[str] = set()
+    _place_timelines(b, periods)
     changes = _changes_in(history, start, end)
-    for c in changes:
-        changed.add(c.place_id)
-    sides_seen: set[str] = set()
-    for i, (first, nxt) in enumerate(periods):
-        when = _when(first, nxt, end)
-        for side, geom in _dissolve(history.zones(first)).items():
-            sides_seen.add(side)
-            fill, line, contested = _zone_fill(sides, side)
-
-            def make_zone(
-                g: BaseGeometry = geom,
-                s: str = side,
-                f: str = fill,
-                ln: str = line,
-                c: bool = contested,
-            ) -> Feature | None:
-                gj = _geom_json(g)
-                if gj is None:
-                    return None
-                props = {"side": esc(s), "fill": f, "line": ln, "contested": c}
-                return {"type": "Feature", "geometry": gj, "properties": props}
-
-            zones.add(side, geom.wkb, i, when, make_zone)
-        line_geom = history.frontline(first)
-        if line_geom is not None and not line_geom.is_empty:
-
-            def make_front(g: BaseGeometry = line_geom) -> Feature | None:
-                gj = _geom_json(g)
-                return None if gj is None else {"type": "Feature", "geometry": gj, "properties": {}}
-
-            front.add("front", line_geom.wkb, i, when, make_front)
-        for st in history.state(first):
-            if st.no_data:  # nothing known of the place yet: no marker
-                continue
-            sides_seen.add(st.controller)
-            popup = place_popup(st, sides)
-            props = {
-                "place_id": st.place_id,
-                "name": esc(st.place_name),
-                "controller": st.controller,
-                "colour": _place_colour(sides, st.controller),
-                "stale": st.stale,
-                "r": 6 if st.place_id in changed else 4.5,
-                "popup": popup,
-                "tooltip": place_tooltip(st, sides),
+    events = _events(b, changes, periods, event_days)
+    zones, front, zone_sides = _geometry(b, periods)
+    _label_ranks(b, changes, importance or {}, max_labels)
+    last_front = _zone_pieces(history, periods[-1])[1]
+    topology = b.topology.build()
+    kinds = list(KIND_LABELS)
+    for ev in events:
+        ev[1] = kinds.index(ev[1])
+    seen = zone_sides | {b.codes.ids[e[1]] for p in b.places for e in p[5]}
+    data = MapData(
+        start=start,
+        end=end,
+        periods=periods,
+        payload={},
+        view=_first_view(b, changes, last_front),
+        first_data=first_data,
+        sides_shown=[s for s in sides.ids if s in seen]
+        + ([CONTESTED] if CONTESTED in seen else []),
+        kinds_shown=sorted({kinds[e[1]] for e in events}),
+        # Analyst overrides and the baseline are sources too, but not articles.
+        articles=len(
+            {
+                s.doc_id
+                for c in changes
+                for s in c.sources
+                if s.outlet not in ("analyst", "baseline")
             }
-
-            def make_place(s: PlaceState = st, p: dict[str, Any] = props) -> Feature:
-                return _point(s.lon, s.lat, dict(p))
-
-            places.add(st.place_id, (st.controller, st.stale, popup), i, when, make_place)
-    layers.zones, layers.front, layers.places = zones.features, front.features, places.features
-    layers.events = _event_features(changes, sides, periods, end, event_days)
-    layers.labels = _label_features(changes, max_labels)
-    layers.kinds_shown = sorted({f["properties"]["kind"] for f in layers.events})
-    layers.sides_shown = [s for s in sides.ids if s in sides_seen] + (
-        [_CONTESTED] if _CONTESTED in sides_seen else []
+        ),
     )
-    # Analyst overrides and the baseline are sources too, but not articles.
-    layers.articles = len(
-        {s.doc_id for c in changes for s in c.sources if s.outlet not in ("analyst", "baseline")}
-    )
+    data.payload = {
+        "v": 1,
+        "t0": start.isoformat(),
+        "n": (end - start).days,
+        "first": b.day(first_data) if first_data is not None else None,
+        "stops": [b.day(p) for p in periods],
+        "stale": int(getattr(history, "stale_days", 30)),
+        "sides": b.codes.as_json(),
+        "kinds": [[k, esc(KIND_LABELS[k]), k in ACTIVITY_KINDS] for k in kinds],
+        "places": b.places,
+        "events": events,
+        "src": b.sources.as_json(),
+        "topo": topology.as_json(),
+        "zones": zones,
+        "front": front,
+        "view": data.view,
+    }
     log.info(
-        "map layers: %d periods, %d zone, %d front, %d place, %d event features",
+        "map data: %d periods, %d places, %d events, %d arcs, %d zone pieces, %d front pieces",
         len(periods),
-        len(layers.zones),
-        len(layers.front),
-        len(layers.places),
-        len(layers.events),
+        len(b.places),
+        len(events),
+        len(topology.arcs),
+        len(topology.polygons),
+        len(topology.lines),
     )
-    return layers
-
-
-def _event_features(
-    changes: Iterable[ControlChange],
-    sides: Sides,
-    periods: list[Period],
-    end: date,
-    event_days: int,
-) -> list[Feature]:
-    boundaries = [first for first, _ in periods[1:]]
-    slots: dict[str, list[tuple[date, date, int]]] = {}
-    out: list[Feature] = []
-    for c in changes:
-        # Gone on the first change date after ``event_days`` (so the slider's stops stay the
-        # change dates), or after ``2 * event_days`` days when no change comes by then.
-        keep = c.effective + timedelta(days=event_days)
-        until: date | None = next((b for b in boundaries if b >= keep), None)
-        if until is None or until > keep + timedelta(days=event_days):
-            until = keep if keep <= end else None
-        when = (
-            {"start": c.effective.isoformat(), "end": until.isoformat(), "endExclusive": True}
-            if until is not None
-            else {"start": c.effective.isoformat(), "end": end.isoformat(), "endExclusive": False}
-        )
-        last = until or end + timedelta(days=1)
-        taken = {k for a, b, k in slots.get(c.place_id, []) if a < last and c.effective < b}
-        slot = next(k for k in range(len(taken) + 1) if k not in taken)
-        slots.setdefault(c.place_id, []).append((c.effective, last, slot))
-        kind = c.kind if c.kind in EVENT_ICONS else "control_claim"
-        props = {
-            "kind": kind,
-            "side": esc(c.side),
-            "place": esc(c.place_name),
-            "date": c.date.iso(),
-            "precision": c.date.precision,
-            "corroboration": c.corroboration,
-            "colour": _place_colour(sides, c.side),
-            "slot": slot,
-            "popup": change_popup(c, sides),
-            "tooltip": change_tooltip(c, sides),
-            **when,
-        }
-        out.append(_point(c.lon, c.lat, props))
-    return out
-
-
-def _label_features(changes: Iterable[ControlChange], max_labels: int) -> list[Feature]:
-    weight: dict[str, set[str]] = {}
-    where: dict[str, tuple[str, float, float]] = {}
-    for c in changes:
-        weight.setdefault(c.place_id, set()).update(s.doc_id for s in c.sources)
-        where[c.place_id] = (c.place_name, c.lon, c.lat)
-    # Most reported first: the page hides labels that overlap one drawn before them.
-    ranked = sorted(weight, key=lambda p: (-len(weight[p]), where[p][0]))[:max_labels]
-    return [
-        _point(
-            where[p][1], where[p][2], {"name": esc(where[p][0]), "label": label_html(where[p][0])}
-        )
-        for p in ranked
-    ]
+    return data

@@ -485,6 +485,11 @@ class PlaceTimeline:
         seg = self._segment(day)
         return seg.controller if seg is not None else UNKNOWN
 
+    def days(self) -> list[date]:
+        """The days the state changes (controller, status, evidence), in order; between two
+        of them only what ages with the day moves (staleness, confidence)."""
+        return list(self._starts)
+
     def turns(self) -> list[date]:
         """The days the controller changes (from no data to a side counts)."""
         out, before = [], UNKNOWN

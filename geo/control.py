@@ -52,7 +52,7 @@ from geo.fusion import ControlChange, SourceRef, fuse
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.theatre import Theatre, load_theatre
-from geo.zones import ZoneMap
+from geo.zones import ZoneMap, ZoneParts
 
 if TYPE_CHECKING:
     from geo.store import Store
@@ -150,6 +150,7 @@ class ControlHistory:
         self._geo: dict[int, tuple[gpd.GeoDataFrame, BaseGeometry | None]] = {}
         self._zone_map = ZoneMap(sides.theatre.bounds, land=land, land_path=land_path)
         self._ctl: dict[int, dict[str, str]] = {}
+        self._parts: dict[int, ZoneParts] = {}
 
     def _build_timelines(self) -> dict[str, PlaceTimeline]:
         by_place: dict[str, list[ControlChange]] = defaultdict(list)
@@ -283,16 +284,31 @@ class ControlHistory:
         return self._geo[key]
 
     def _compute_zones(self, day: date) -> tuple[gpd.GeoDataFrame, BaseGeometry | None]:
+        held, rivals = self._held(day)
+        return self._zone_map.compute(
+            held, self.sides.ids, max_distance_km=self.max_distance_km, rivals=rivals
+        )
+
+    def _held(self, day: date) -> tuple[list[tuple[float, float, str]], list[tuple[str, str]]]:
+        """``(lon, lat, side)`` of each place a side holds on ``day``, and the rival pairs."""
         ctl = self.controllers(day)
         held = [
             (t.lon, t.lat, ctl[pid])
             for pid, t in self._timelines.items()
             if ctl[pid] in self.sides.ids
         ]
-        rivals = [(a, b) for a in self.sides.ids for b in self.sides.opponents(a)]
-        return self._zone_map.compute(
-            held, self.sides.ids, max_distance_km=self.max_distance_km, rivals=rivals
-        )
+        return held, [(a, b) for a in self.sides.ids for b in self.sides.opponents(a)]
+
+    def zone_parts(self, day: date) -> ZoneParts:
+        """The pieces of the zones and the front line on ``day``, before they are merged (see
+        :meth:`geo.zones.ZoneMap.parts`): a map stores each piece once."""
+        key = bisect.bisect_right(self._breaks, day)  # the span of constant control
+        if key not in self._parts:
+            held, rivals = self._held(day)
+            self._parts[key] = self._zone_map.parts(
+                held, self.sides.ids, max_distance_km=self.max_distance_km, rivals=rivals
+            )
+        return self._parts[key]
 
 
 def state(

@@ -1,14 +1,19 @@
 """The interactive map: control zones, the front line, places and events on a time slider.
 
-:func:`render_map` writes one HTML page with folium. The slider (leaflet.timeline) steps through
-the change dates of the history; ``#date=YYYY-MM-DD`` in the page's address opens it at a date
-and follows the slider. With ``offline=True`` the page is one self-contained file: Leaflet and
-leaflet.timeline are inlined from ``vendor/node_modules`` (``make vendor``), there is no tile
-layer (the land and district layers of ``data/`` stand in for it) and nothing is fetched.
+:func:`render_map` writes one HTML page with folium. The page carries its data once
+(:mod:`geo._render_layers`: each place with its timeline, each event, each piece of zone and
+front geometry in one shared topology) and its own script (``geo/assets/map.js``) draws them
+for the slider's date. The slider is leaflet.timeline's, stepping one day at a time;
+``#date=YYYY-MM-DD`` in the page's address opens it at a date and follows the slider.
+
+With ``offline=True`` the page is one self-contained file: Leaflet and leaflet.timeline are
+inlined (from the copy packaged in the wheel, or ``vendor/node_modules`` in a checkout), there
+is no tile layer (the theatre's land and boundary layers stand in for it) and nothing is
+fetched.
 
 Everything taken from an article is escaped before it reaches the page (see
-:mod:`geo._render_html`). In the browser, ``window.frontline`` exposes the map, the slider and
-the layers, and ``window.frontlineMap`` the Leaflet map.
+:mod:`geo._render_html`). In the browser, ``window.frontline`` exposes the map, the slider,
+the layers and ``setDate``, and ``window.frontlineMap`` the Leaflet map.
 """
 
 from __future__ import annotations
@@ -16,44 +21,39 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
 from folium.map import CustomPane
-from folium.plugins import Timeline, TimelineSlider
+from folium.template import Template
+from shapely.geometry import mapping, shape
 
 from geo._output import atomic_write_text
 from geo._render_assets import (
     CDN_LEAFLET_CSS,
     CDN_LEAFLET_JS,
     CDN_TIMELINE_JS,
-    PAGE_CSS,
+    EVENT_ICONS,
     VendorError,
     contested_marker_svg,
     event_icon_html,
     hatch_defs,
     load_vendored,
+    page_assets,
 )
 from geo._render_html import KIND_LABELS, esc, fmt_day, safe_colour, side_label
-from geo._render_js import (
-    BIND,
-    FORMAT_DATE,
-    FRONT_STYLE,
-    LABEL_POINT,
-    ZONE_STYLE,
-    Controller,
-    event_point,
-    place_point,
-)
 from geo._render_layers import (
+    ACTIVITY_KINDS,
     HistoryLike,
-    MapLayers,
-    build_layers,
+    MapData,
+    build_data,
+    data_range,
     default_range,
-    simplified_geojson,
 )
 from geo.sides import Sides
 from geo.theatre import Theatre, load_theatre
@@ -61,10 +61,12 @@ from geo.theatre import Theatre, load_theatre
 __all__ = [
     "DEFAULT_TITLE",
     "HistoryLike",
-    "MapLayers",
+    "MapData",
     "VendorError",
-    "build_layers",
+    "build_data",
     "build_map",
+    "data_range",
+    "default_range",
     "render_map",
     "write_embed_snippet",
 ]
@@ -73,69 +75,124 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TITLE = "Who controls what"
 
-# (pane, z-index, takes pointer events): zones under the front line under places under events.
+_LAYER_NAMES = {
+    "zones": "Control zones",
+    "front": "Front line",
+    "places": "Places",
+    "labels": "Place names",
+    "changes": "Reported changes",
+    "activity": "Activity (offensives, strikes)",
+}
+
+# (pane, z-index, takes pointer events): zones, the front line and places (one canvas) under
+# names under events.
 _PANES = (
-    ("fl-zones", 410, False),
-    ("fl-front", 420, False),
-    ("fl-places", 430, True),
+    ("fl-zones", 410, True),
     ("fl-labels", 440, False),
     ("fl-events", 450, True),
 )
+_SIMPLIFY_STATIC = 0.002  # degrees: the land and boundary layers
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
 
 
-def _title_html(title: str, layers: MapLayers) -> str:
-    span = f"{fmt_day(layers.start)} – {fmt_day(layers.end)}"
-    n = layers.articles
+def _title_html(title: str, data: MapData) -> str:
+    span = f"{fmt_day(data.start)} – {fmt_day(data.end)}"
+    n = data.articles
     src = f"{n} article{'s' if n != 1 else ''}"
     return (
         f'<div class="fl-t1">{esc(title)}</div>'
-        f'<div class="fl-date" id="fl-date">{esc(fmt_day(layers.end))}</div>'
+        f'<div class="fl-date" id="fl-date" aria-live="polite">{esc(fmt_day(data.end))}</div>'
         f'<div class="fl-sub">Territorial control as reported in {esc(src)}, {esc(span)}. '
-        "Drag the slider; click a marker for its sources.</div>"
+        "Move the slider (or its arrow keys) by day; click a marker for its sources.</div>"
     )
 
 
-def _legend_html(sides: Sides, layers: MapLayers) -> str:
-    rows = ["<details open><summary>Legend</summary>", '<div class="fl-lg-sec">Control</div>']
-    for sid in layers.sides_shown:
+def _legend_html(sides: Sides, data: MapData) -> str:
+    rows = ["<details><summary>Legend</summary>", '<div class="fl-lg-sec">Control</div>']
+    for sid in data.sides_shown:
         if sid == "contested":
             rows.append(
-                '<div class="fl-row"><svg width="18" height="12"><rect width="18" height="12" '
-                'fill="url(#fl-hatch)" stroke="#555"/></svg>Contested</div>'
+                '<div class="fl-row"><svg width="18" height="12" aria-hidden="true"><rect '
+                'width="18" height="12" fill="url(#fl-hatch)" stroke="#555"/></svg>Contested</div>'
             )
-        elif sid != "unknown":
+        elif sid in sides.ids:
             colour = safe_colour(sides.colour(sid))
-            name = sides.get(sid).name if sid in sides.ids else sid
             rows.append(
                 f'<div class="fl-row"><span class="fl-sw" style="background:{colour};'
-                f'opacity:.75"></span>{esc(side_label(sides, sid))}'
-                f' <span style="color:#666">— {esc(name)}</span></div>'
+                f'opacity:.6"></span>{esc(side_label(sides, sid))}'
+                f' <span style="color:#555">— {esc(sides.get(sid).name)}</span></div>'
             )
     rows.append('<div class="fl-row"><span class="fl-line"></span>Front line</div>')
     rows.append('<div class="fl-lg-sec">Places</div>')
-    main = [s for s in layers.sides_shown if s in sides.ids][:2] or list(sides.ids[:1])
+    main = [s for s in data.sides_shown if s in sides.ids][:2] or list(sides.ids[:1])
     dots = "".join(
         f'<span class="fl-dot" style="background:{safe_colour(sides.colour(s))}"></span>'
         for s in main
     )
-    rows.append(f'<div class="fl-row">{dots}Held by side</div>')
+    rows.append(f'<div class="fl-row">{dots}Held by a side</div>')
     rows.append(f'<div class="fl-row">{contested_marker_svg(14)}Contested</div>')
     rows.append(
         '<div class="fl-row"><span class="fl-dot" style="background:#999;opacity:.6;'
         'border:1.5px dashed #555"></span>No recent report</div>'
     )
-    if layers.kinds_shown:
-        rows.append('<div class="fl-lg-sec">Recent reports</div>')
-        for kind in [k for k in KIND_LABELS if k in layers.kinds_shown]:
-            rows.append(
-                f'<div class="fl-row">{event_icon_html(kind, "#444")}{esc(KIND_LABELS[kind])}</div>'
+    changes = [k for k in KIND_LABELS if k in data.kinds_shown and k not in ACTIVITY_KINDS]
+    activity = [k for k in KIND_LABELS if k in data.kinds_shown and k in ACTIVITY_KINDS]
+    for head, kinds in (("Reported changes", changes), ("Activity (layer menu)", activity)):
+        if kinds:
+            rows.append(f'<div class="fl-lg-sec">{esc(head)}</div>')
+            rows.extend(
+                f'<div class="fl-row">{event_icon_html(k, "#444")}{esc(KIND_LABELS[k])}</div>'
+                for k in kinds
             )
     rows.append("</details>")
     return "".join(rows)
 
 
-def _header(figure: Figure, html: str, name: str) -> None:
-    figure.header.add_child(Element(html), name=name)
+class _Page(MacroElement):
+    """The page's data and the call that starts its script (``geo/assets/map.js``)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.frontlineStart({{ this._parent.get_name() }}, "fl-data", {
+  title: {{ this.title_html|tojson }},
+  legend: {{ this.legend_html|tojson }},
+  attribution: {{ this.attribution|tojson }},
+  icons: {{ this.icons|tojson }},
+  names: {{ this.names|tojson }},
+  bounds: {{ this.bounds|tojson }},
+  hatch: {{ this.hatch|tojson }},
+  statics: [
+    {%- for name, layer in this.statics %}
+    [{{ name|tojson }}, {{ layer.get_name() }}],
+    {%- endfor %}
+  ]
+});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FrontlinePage"
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+
+def _static_layer(path: Path, name: str, style: dict[str, Any], *, control: bool) -> Any:
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    features = []
+    for feat in raw.get("features", []):
+        geom = shape(feat["geometry"]).simplify(_SIMPLIFY_STATIC, preserve_topology=True)
+        if not geom.is_empty:
+            features.append({"type": "Feature", "properties": {}, "geometry": mapping(geom)})
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        control=control,
+        interactive=False,
+        style_function=lambda _: style,
+    )
 
 
 def _deterministic_names(root: Any) -> None:
@@ -148,8 +205,27 @@ def _deterministic_names(root: Any) -> None:
         stack.extend(el._children.values())
 
 
+def _libraries(fmap: folium.Map, figure: Figure, offline: bool, vendor_dir: Any) -> None:
+    if offline:
+        vend = load_vendored(vendor_dir)
+        fmap.default_js, fmap.default_css = [], []
+        html = (
+            f"<style>{vend.leaflet_css}</style>\n<script>{vend.leaflet_js}</script>\n"
+            f"<script>{vend.timeline_js}</script>"
+        )
+    else:
+        fmap.default_js = [("leaflet", CDN_LEAFLET_JS)]
+        fmap.default_css = [("leaflet_css", CDN_LEAFLET_CSS)]
+        html = f'<script src="{CDN_TIMELINE_JS}"></script>'
+        folium.TileLayer("OpenStreetMap", name="Base map", control=False).add_to(fmap)
+    js, css = page_assets()
+    figure.header.add_child(
+        Element(f"{html}\n<style>{css}</style>\n<script>{js}</script>"), name="fl_assets"
+    )
+
+
 def build_map(
-    layers: MapLayers,
+    data: MapData,
     sides: Sides,
     *,
     title: str = DEFAULT_TITLE,
@@ -157,12 +233,12 @@ def build_map(
     vendor_dir: Path | str | None = None,
     theatre: Theatre | None = None,
 ) -> folium.Map:
-    """Assemble the folium map of precomputed layers (see :func:`render_map`).
+    """Assemble the folium map of encoded data (see :func:`render_map`).
 
     Raises
     ------
     VendorError
-        With ``offline=True`` when the vendored libraries are not installed.
+        With ``offline=True`` when the browser libraries are not installed.
     """
     theatre = theatre or load_theatre()
     fmap = folium.Map(
@@ -175,122 +251,55 @@ def build_map(
         min_zoom=3,
         max_zoom=13,
         control_scale=False,
+        prefer_canvas=True,
     )
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     figure.title = esc(title)  # branca puts it into <title> unescaped
-    timeline_js: list[tuple[str, str]] = []
-    if offline:
-        vend = load_vendored(vendor_dir)
-        fmap.default_js, fmap.default_css = [], []
-        _header(
-            figure,
-            f"<style>{vend.leaflet_css}</style>\n<script>{vend.leaflet_js}</script>\n"
-            f"<script>{vend.timeline_js}</script>",
-            "fl_vendor",
-        )
-    else:
-        fmap.default_js = [("leaflet", CDN_LEAFLET_JS)]
-        fmap.default_css = [("leaflet_css", CDN_LEAFLET_CSS)]
-        timeline_js = [("timeline", CDN_TIMELINE_JS)]
-        folium.TileLayer("OpenStreetMap", name="Base map", control=False).add_to(fmap)
-    _header(figure, f"<style>{PAGE_CSS}</style>", "fl_css")
+    _libraries(fmap, figure, offline, vendor_dir)
     a, b = (safe_colour(sides.colour(s)) for s in [*sides.ids, "", ""][:2])
     figure.html.add_child(Element(hatch_defs(a, b)), name="fl_defs")
-
+    payload = json.dumps(data.payload, ensure_ascii=False, separators=(",", ":"))
+    figure.html.add_child(
+        Element(
+            '<script type="application/json" id="fl-data">'
+            + payload.replace("<", "\\u003c")
+            + "</script>"
+        ),
+        name="fl_data",
+    )
+    statics = []
     if offline and theatre.land_path is not None:
-        land = json.loads(theatre.land_path.read_text(encoding="utf-8"))
-        folium.GeoJson(
-            simplified_geojson(land),
-            name="Land",
-            control=False,
-            interactive=False,
-            style_function=lambda _: {
-                "fillColor": "#fbfaf6",
-                "fillOpacity": 1,
-                "color": "#8f8f8f",
-                "weight": 1.2,
-            },
-        ).add_to(fmap)
+        land_style = {"fillColor": "#fbfaf6", "fillOpacity": 1, "color": "#8f8f8f", "weight": 1.2}
+        _static_layer(theatre.land_path, "Land", land_style, control=False).add_to(fmap)
     if theatre.boundary_path is not None:
-        adm1 = json.loads(theatre.boundary_path.read_text(encoding="utf-8"))
-        folium.GeoJson(
-            simplified_geojson(adm1),
-            name="District boundaries",
-            interactive=False,
-            style_function=lambda _: {
-                "fill": False,
-                "color": "#9c9c9c",
-                "weight": 0.8,
-                "dashArray": "3 3",
-            },
-        ).add_to(fmap)
+        style = {"fill": False, "color": "#9c9c9c", "weight": 0.8, "dashArray": "3 3"}
+        layer = _static_layer(theatre.boundary_path, "District boundaries", style, control=False)
+        layer.add_to(fmap)
+        statics.append(("District boundaries", layer))
     for pane, z, events in _PANES:
         CustomPane(pane, z_index=z, pointer_events=events).add_to(fmap)
-
-    specs: list[tuple[str, str, list[dict[str, Any]], dict[str, Any]]] = [
-        ("zones", "Control zones", layers.zones, {"style": ZONE_STYLE, "pane": "fl-zones"}),
-        ("front", "Front line", layers.front, {"style": FRONT_STYLE, "pane": "fl-front"}),
-        (
-            "places",
-            "Places",
-            layers.places,
-            {"point_to_layer": place_point(contested_marker_svg()), "on_each_feature": BIND},
-        ),
-        (
-            "events",
-            "Reported events",
-            layers.events,
-            {"point_to_layer": event_point(), "on_each_feature": BIND},
-        ),
-    ]
-    timelines: dict[str, Timeline] = {}
-    for key, name, feats, opts in specs:
-        interactive = key in ("places", "events")
-        tl = Timeline(MapLayers.collection(feats), interactive=interactive, **opts)
-        tl.layer_name = name
-        tl.default_js = timeline_js
-        tl.add_to(fmap)
-        timelines[key] = tl
-    labels = None
-    if layers.labels:
-        labels = folium.GeoJson(
-            MapLayers.collection(layers.labels), name="Place names", point_to_layer=LABEL_POINT
-        )
-        labels.add_to(fmap)
-
-    days = max((layers.end - layers.start).days, 1)
-    slider = TimelineSlider(
-        auto_play=False,
-        show_ticks=True,
-        enable_playback=True,
-        enable_keyboard_controls=False,
-        steps=days,
-        playback_duration=min(60_000, 400 * days),
-    )
-    slider_options: dict[str, Any] = slider.options
-    slider_options["format_output"] = FORMAT_DATE
-    slider.default_js = timeline_js
-    slider.add_timelines(*timelines.values())  # type: ignore[no-untyped-call]
-    slider.add_to(fmap)
-    Controller(
-        slider=slider,
-        timelines=timelines,
-        start=layers.start,
-        end=layers.end,
-        title_html=_title_html(title, layers),
-        legend_html=_legend_html(sides, layers),
-        labels=labels,
+    (south, west), (north, east) = theatre.view_bounds
+    _Page(
+        title_html=_title_html(title, data),
+        legend_html=_legend_html(sides, data),
         attribution=theatre.attribution_html,
+        icons=EVENT_ICONS,
+        names=_LAYER_NAMES,
+        bounds=[[south, west], [north, east]],
+        hatch=[a, b],
+        statics=statics,
     ).add_to(fmap)
-    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    (south, west), (north, east) = sides.theatre.bounds
-    # Room for the slider and the title box at the bottom.
-    fmap.fit_bounds(
-        [[south, west], [north, east]], padding_top_left=(10, 10), padding_bottom_right=(10, 70)
-    )
     _deterministic_names(figure)
     return fmap
+
+
+def _finish(html: str) -> str:
+    """The page's language, and zoom left to the reader (folium's viewport forbids it)."""
+    html = html.replace("<html>", '<html lang="en">', 1)
+    return _VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />', html, count=1
+    )
 
 
 def render_map(
@@ -305,6 +314,8 @@ def render_map(
     vendor_dir: Path | str | None = None,
     event_days: int = 7,
     theatre: Theatre | None = None,
+    names: Mapping[str, str] | None = None,
+    importance: Mapping[str, float] | None = None,
 ) -> Path:
     """Write the interactive map of a control history to one HTML page.
 
@@ -313,22 +324,26 @@ def render_map(
     history
         The control history (:class:`geo.control.ControlHistory` or anything with its methods).
     sides
-        Side names and colours, and the theatre bounds the map opens on.
+        Side names and colours.
     start, end
-        The dates the slider spans (default: the first and last change).
+        The dates the slider spans (default: the evidence, see :func:`data_range`).
     title
         Page and map title.
     offline
         Write one self-contained file: libraries inlined, no tiles, no network request.
     out_path
-        Where to write the page (parent folders are created); by default
+        Where to write the page, atomically (parent folders are created); by default
         ``maps/<default_map>.html`` of the theatre.
     vendor_dir
-        The ``node_modules`` folder of ``make vendor`` (found automatically by default).
+        A ``node_modules`` folder with Leaflet and leaflet.timeline (found automatically).
     event_days
         How long an event marker stays on the map after its date.
     theatre
-        The land, boundaries and attribution to draw (the default theatre by default).
+        The land, boundaries, credits and fallback view to draw (the default theatre's).
+    names
+        The name to show per place id (the one news uses) instead of the gazetteer's.
+    importance
+        A 0-1 weight per place id: important places get their labels first.
 
     Returns
     -------
@@ -338,23 +353,31 @@ def render_map(
     Raises
     ------
     VendorError
-        With ``offline=True`` when the vendored libraries are not installed.
+        With ``offline=True`` when the browser libraries are not installed.
     ValueError
         When ``end`` is before ``start``.
     OutputError
         When ``out_path`` is a frontline store or cannot be written; an old page stays intact.
     """
-    lo, hi = default_range(history)
-    start = start or lo
-    end = end or max(hi, start)
-    layers = build_layers(history, sides, start=start, end=end, event_days=event_days)
     theatre = theatre or load_theatre()
-    out_path = out_path or Path("maps") / f"{theatre.default_map}.html"
-    fmap = build_map(
-        layers, sides, title=title, offline=offline, vendor_dir=vendor_dir, theatre=theatre
+    first, last = data_range(history)
+    start = start or first
+    end = end or max(last, start)
+    data = build_data(
+        history,
+        sides,
+        start=start,
+        end=end,
+        event_days=event_days,
+        names=names,
+        importance=importance,
+        first_data=first,
     )
-    out = Path(out_path)
-    html = fmap.get_root().render()
+    fmap = build_map(
+        data, sides, title=title, offline=offline, vendor_dir=vendor_dir, theatre=theatre
+    )
+    out = Path(out_path or Path("maps") / f"{theatre.default_map}.html")
+    html = _finish(fmap.get_root().render())
     atomic_write_text(out, html)  # a reader never sees half a page; the store is refused
     log.info("wrote %s (%d kB, %s)", out, len(html.encode()) // 1024, "offline" * offline or "web")
     return out

@@ -1,9 +1,10 @@
-"""The offline map in headless Chromium: no network, the slider, the permalink, escaping.
+"""The offline map in headless Chromium: no network, the slider, the permalink, escaping, the
+first view, labels, the legend and popups, keyboard and screen-reader use.
 
-The map is built the way ``make demo`` builds it: ``frontline ingest seeds/`` into a fresh store
-(with the packaged baseline), then ``frontline map --offline``. Screenshots go to
-``tests/artifacts/`` (ignored); ``make screenshot`` also copies one to ``maps/screenshot.png``
-for the README.
+The map is built the way ``make demo`` builds it: ``frontline ingest seeds/`` (with the articles'
+metadata) into a fresh store with the packaged baseline, then ``frontline map --offline``.
+Screenshots go to ``tests/artifacts/`` (ignored); ``make screenshot`` also copies the default
+view to ``maps/screenshot.png`` for the README.
 """
 
 from __future__ import annotations
@@ -52,22 +53,15 @@ pytestmark = [
     ),
 ]
 
-# Reads the live Leaflet layers: Tarhuna's marker colour, the mean longitude of the front line.
+# Reads the live map: Tarhuna's colour, the mean longitude of the front line, the date.
 READ_MAP = """() => {
-  const f = window.frontline, out = {tarhuna: null, frontLon: null, places: 0};
-  f.layers.places.eachLayer(l => {
-    out.places += 1;
-    if (l.feature.properties.name === 'Tarhuna') { out.tarhuna = l.options.fillColor; }
-  });
+  const f = window.frontline, t = f.place('Tarhuna');
   let n = 0, sum = 0;
-  f.layers.front.eachLayer(l => {
-    l.getLatLngs().flat(Infinity).forEach(p => { sum += p.lng; n += 1; });
-  });
-  out.frontLon = n ? sum / n : null;
-  out.hash = location.hash;
-  out.shown = document.getElementById('fl-date').textContent;
-  out.events = document.querySelectorAll('.leaflet-fl-events-pane .fl-ev').length;
-  return out;
+  f.layers.front.getLayers()[0].getLatLngs().flat(Infinity).forEach(p => { sum += p.lng; n += 1; });
+  return {tarhuna: t && t.shown ? t.colour : null, frontLon: n ? sum / n : null,
+          hash: location.hash, shown: document.getElementById('fl-date').textContent,
+          events: document.querySelectorAll('.leaflet-fl-events-pane .fl-ev').length,
+          date: f.date()};
 }"""
 
 # Moves the slider as a user does: a new value on the range input, then its input event.
@@ -77,24 +71,46 @@ MOVE_SLIDER = """(day) => {
   input.dispatchEvent(new Event('input', {bubbles: true}));
 }"""
 
+# The screen rectangles of the labels a reader sees.
+LABEL_RECTS = """() => [...document.querySelectorAll('.leaflet-fl-labels-pane .fl-label-icon')]
+  .filter(e => e.style.visibility !== 'hidden' && getComputedStyle(e).display !== 'none')
+  .map(e => { const r = e.firstChild.getBoundingClientRect();
+              return {name: e.textContent, left: r.left, top: r.top, right: r.right,
+                      bottom: r.bottom}; })"""
+
 
 @pytest.fixture(scope="module")
-def offline_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("browser")
-    store = tmp / "seeds.gpkg"
-    runner = CliRunner()
-    res = runner.invoke(
-        main,
-        ["-q", "ingest", str(ROOT / "seeds"), "--published", "2020-06-06", "--store", str(store)],
-    )
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("browser") / "seeds.gpkg"
+    args = ["-q", "ingest", str(ROOT / "seeds"), "--published", "2020-06-06"]
+    meta = ["--meta", str(ROOT / "tests" / "data" / "articles.csv"), "--store", str(store)]
+    res = CliRunner().invoke(main, args + meta)
     assert res.exit_code == 0, res.output
-    page = tmp / "libya-offline.html"
-    res = runner.invoke(
-        main,
-        ["map", "--store", str(store), "--from", FROM, "--to", TO, "--offline", "-o", str(page)],
-    )
+    return store
+
+
+def _map(store: Path, page: Path, *extra: str) -> Path:
+    args = ["map", "--store", str(store), "--offline", "-o", str(page), *extra]
+    res = CliRunner().invoke(main, args)
     assert res.exit_code == 0, res.output
     return page
+
+
+@pytest.fixture(scope="module")
+def offline_map(seed_store: Path) -> Path:
+    return _map(seed_store, seed_store.parent / "range.html", "--from", FROM, "--to", TO)
+
+
+@pytest.fixture(scope="module")
+def default_map(seed_store: Path) -> Path:
+    """What `make demo` and a plain `frontline map --offline` write: the default range."""
+    return _map(seed_store, seed_store.parent / "libya-offline.html")
+
+
+@pytest.fixture(scope="module")
+def early_map(seed_store: Path) -> Path:
+    """A slider that starts before the first baseline."""
+    return _map(seed_store, seed_store.parent / "early.html", "--from", "2020-05-10")
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +174,26 @@ class Page:
         self.context.close()
 
 
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and (b["top"] < a["bottom"])
+    )
+
+
+def rect(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return {
+        "left": box["x"],
+        "top": box["y"],
+        "right": box["x"] + box["width"],
+        "bottom": box["y"] + box["height"],
+    }
+
+
 def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_map: Path) -> None:
     sides = Sides.load()
     gna, lna = sides.colour("GNA"), sides.colour("LNA")
@@ -170,9 +206,11 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
 
         pg.page.evaluate(MOVE_SLIDER, "2020-06-01")
         before = pg.page.evaluate(READ_MAP)
+        pg.page.wait_for_function("location.hash === '#date=2020-06-01'")  # once it rests
         pg.shot("offline-2020-06-01.png")
         pg.page.evaluate(MOVE_SLIDER, "2020-06-07")
         after = pg.page.evaluate(READ_MAP)
+        pg.page.wait_for_function("location.hash === '#date=2020-06-07'")
         pg.shot("offline-2020-06-07.png")
 
         assert before["tarhuna"] == lna, before
@@ -180,14 +218,21 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
         assert before["frontLon"] is not None and after["frontLon"] is not None
         assert after["frontLon"] > before["frontLon"] + 0.3, (before, after)
         assert before["shown"] == "1 June 2020" and after["shown"] == "7 June 2020"
-        assert (before["hash"], after["hash"]) == ("#date=2020-06-01", "#date=2020-06-07")
         assert after["events"] > 0
 
-        # A popup of an event shows the sources.
+        # Event markers never cover each other, and a click on one shows its sources.
+        boxes = pg.page.evaluate(
+            """() => [...document.querySelectorAll('.leaflet-fl-events-pane .fl-ev')]
+                 .map(e => { const r = e.getBoundingClientRect();
+                             return {left: r.left, top: r.top, right: r.right,
+                                     bottom: r.bottom}; })"""
+        )
+        assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b)]
         pg.page.locator(".leaflet-fl-events-pane .fl-ev-capture").first.click()
         pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")
         popup = pg.page.inner_text(".leaflet-popup-content")
         assert "Capture" in popup and "precision" in popup and "Reported by" in popup
+        assert any(o in popup for o in ("Anadolu", "Reuters", "TRT World", "PM News")), popup
         pg.shot("offline-popup.png")
 
         assert pg.network() == [], pg.network()
@@ -197,16 +242,25 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
             encoding="utf-8",
         )
         # The open time is recorded, not asserted: speed belongs to `make bench`.
-        # The README picture: the coast, where the war was, on 7 June.
-        pg.page.evaluate("() => window.frontlineMap.closePopup()")
-        pg.page.evaluate(
-            "() => window.frontlineMap.fitBounds([[29.0, 11.8], [33.0, 20.8]], {animate: false})"
-        )
-        pg.page.wait_for_timeout(200)
-        shot = pg.shot("offline-2020-06-07-coast.png")
-        if os.environ.get("FRONTLINE_README_SCREENSHOT"):
-            # `make screenshot`: refresh the README picture; plain test runs leave the tree alone.
-            shutil.copyfile(shot, ROOT / "maps" / "screenshot.png")
+    finally:
+        pg.close()
+
+
+def test_a_place_popup_groups_claims_by_side_and_lists_each_once(
+    browser: Any, offline_map: Path
+) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(offline_map.as_uri() + "#date=2020-06-07")
+        pg.page.evaluate("() => window.frontline.place('Sirte').marker.openPopup()")
+        pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+        html = pg.page.inner_html(".leaflet-popup-content")
+        quotes = pg.page.locator(".leaflet-popup-content q").all_inner_texts()
+        assert quotes and len(quotes) == len(set(quotes)), quotes  # no report twice
+        heads = pg.page.locator(".leaflet-popup-content .fl-sec").all_inner_texts()
+        assert heads and all("report" in h for h in heads), heads
+        assert "Conflicting claims" not in html
+        assert pg.errors == []
     finally:
         pg.close()
 
@@ -218,15 +272,183 @@ def test_date_permalink_opens_the_map_at_that_date(browser: Any, offline_map: Pa
         pg.open(offline_map.as_uri() + "#date=2020-06-01")
         state = pg.page.evaluate(READ_MAP)
         assert state["shown"] == "1 June 2020" and state["tarhuna"] == sides.colour("LNA")
+        assert not pg.page.is_visible(".fl-notice")
         # Editing the address moves the map too.
         pg.page.evaluate("() => { location.hash = '#date=2020-06-07'; }")
         pg.page.wait_for_function("window.frontline.date() === '2020-06-07'")
         assert pg.page.evaluate(READ_MAP)["tarhuna"] == sides.colour("GNA")
-        # Out-of-range dates are clamped, garbage is ignored.
+        # Out-of-range dates are clamped, and the map says so.
         pg.page.evaluate("() => { location.hash = '#date=1999-01-01'; }")
         pg.page.wait_for_function("window.frontline.date() === '2020-05-20'")
+        assert "starts on 20 May 2020" in pg.page.inner_text(".fl-notice")
         pg.shot("offline-small-2020-05-20.png")
         assert pg.network() == [] and pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_an_invalid_date_in_the_address_gets_a_visible_notice(
+    browser: Any, offline_map: Path
+) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(offline_map.as_uri() + "#date=<b>garbage</b>")
+        notice = pg.page.locator(".fl-notice")
+        assert notice.is_visible()
+        assert "<b>garbage</b>" in notice.inner_text() and "YYYY-MM-DD" in notice.inner_text()
+        assert pg.page.locator(".fl-notice b").count() == 0  # shown as text, not markup
+        assert pg.page.evaluate(READ_MAP)["shown"] == "10 June 2020"  # the default date
+        pg.page.evaluate("() => { location.hash = '#date=2020-02-30'; }")  # no such day
+        pg.page.wait_for_function(
+            "document.querySelector('.fl-notice').textContent.includes('2020-02-30')"
+        )
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_slider_steps_one_day_with_the_keyboard(browser: Any, offline_map: Path) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(offline_map.as_uri() + "#date=2020-06-01")
+        slider = pg.page.locator(".leaflet-timeline-control input.time-slider")
+        assert slider.get_attribute("step") == str(86_400_000)
+        assert "date" in (slider.get_attribute("aria-label") or "").lower()
+        assert slider.get_attribute("aria-valuetext") == "1 June 2020"
+        slider.focus()
+        pg.page.keyboard.press("ArrowRight")
+        pg.page.wait_for_function("window.frontline.date() === '2020-06-02'")
+        assert slider.get_attribute("aria-valuetext") == "2 June 2020"
+        assert pg.page.inner_text("#fl-date") == "2 June 2020"
+        pg.page.keyboard.press("ArrowLeft")
+        pg.page.keyboard.press("ArrowLeft")
+        pg.page.wait_for_function("window.frontline.date() === '2020-05-31'")
+        assert slider.get_attribute("aria-valuetext") == "31 May 2020"
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_no_data_before_the_first_baseline_is_said(browser: Any, early_map: Path) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(early_map.as_uri() + "#date=2020-05-12")
+        note = pg.page.locator(".fl-nodata")
+        assert note.is_visible() and note.inner_text() == "No data before 20 May 2020"
+        pg.shot("offline-no-data.png")
+        pg.page.evaluate(MOVE_SLIDER, "2020-05-25")
+        assert not note.is_visible()
+        background = pg.page.eval_on_selector(
+            ".leaflet-timeline-control input.time-slider", "e => e.style.background"
+        )
+        assert "linear-gradient" in background  # the slider's part before any data is shaded
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_first_view_fits_the_front_and_recent_events(browser: Any, default_map: Path) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(default_map.as_uri())
+        view = pg.page.evaluate(
+            """() => { const b = window.frontline.map.getBounds();
+                       return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"""
+        )
+        south, west, north, east = view
+        # The war of the seeds is on the coast from Tripoli to Sirte: it is in view ...
+        for lat, lon in [(32.89, 13.19), (32.43, 13.63), (31.21, 16.59), (31.37, 15.57)]:
+            assert south < lat < north and west < lon < east, view
+        # ... the country is not: Kufra (far south-east) and Ghat (far south-west) are out.
+        assert not (south < 24.2 < north and west < 23.3 < east), view
+        assert not (south < 24.96 < north and west < 10.18 < east), view
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844), (1440, 900)])
+def test_labels_never_overlap_at_the_default_zoom(
+    browser: Any, default_map: Path, size: tuple[int, int]
+) -> None:
+    pg = Page(browser, width=size[0], height=size[1])
+    try:
+        pg.open(default_map.as_uri())
+        pg.page.wait_for_timeout(100)
+        labels = pg.page.evaluate(LABEL_RECTS)
+        assert len(labels) >= 3, labels
+        for i, a in enumerate(labels):
+            for b in labels[i + 1 :]:
+                assert not overlap(a, b), (a, b)
+        names = {lb["name"] for lb in labels}
+        assert {"Tripoli", "Misrata"} & names, names  # cities by the names news uses
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
+def test_the_legend_never_covers_a_popup(
+    browser: Any, default_map: Path, size: tuple[int, int]
+) -> None:
+    pg = Page(browser, width=size[0], height=size[1])
+    try:
+        pg.open(default_map.as_uri())
+        legend = pg.page.locator(".fl-legend details")
+        assert legend.get_attribute("open") is None  # collapsed below 1,400 px
+        pg.page.click(".fl-legend summary")  # a reader opens it ...
+        assert legend.get_attribute("open") is not None
+        # ... then opens the popup of the place nearest to it.
+        pg.page.evaluate(
+            """() => { const f = window.frontline, map = f.map;
+                       const box = document.querySelector('.fl-legend').getBoundingClientRect();
+                       let best = null, dist = Infinity;
+                       f.layers.places.eachLayer(l => {
+                         const p = map.latLngToContainerPoint(l.getLatLng());
+                         const d = Math.hypot(p.x - (box.left + box.right) / 2, p.y - box.bottom);
+                         if (d < dist) { dist = d; best = l; } });
+                       best.openPopup(); }"""
+        )
+        pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+        pg.page.wait_for_timeout(400)  # the pan to fit the popup
+        popup = rect(pg.page, ".leaflet-popup")
+        assert not overlap(popup, rect(pg.page, ".fl-legend")), (popup, rect(pg.page, ".fl-legend"))
+        assert not overlap(popup, rect(pg.page, ".leaflet-timeline-control"))
+        # The attribution never covers the slider.
+        assert not overlap(
+            rect(pg.page, ".leaflet-control-attribution"),
+            rect(pg.page, ".leaflet-timeline-control"),
+        )
+        pg.shot(f"offline-legend-popup-{size[0]}x{size[1]}.png")
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_activity_is_a_layer_that_starts_hidden(browser: Any, default_map: Path) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(default_map.as_uri())
+        shown = pg.page.evaluate(
+            "() => [window.frontline.map.hasLayer(window.frontline.layers.activity), "
+            "window.frontline.map.hasLayer(window.frontline.layers.changes)]"
+        )
+        assert shown == [False, True]
+        assert pg.page.locator(".leaflet-fl-events-pane .fl-ev-offensive").count() == 0
+    finally:
+        pg.close()
+
+
+def test_default_view_is_the_readme_picture(browser: Any, default_map: Path) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(default_map.as_uri())
+        pg.page.wait_for_timeout(200)
+        shot = pg.shot("offline-default.png")
+        assert pg.network() == [] and pg.errors == []
+        if os.environ.get("FRONTLINE_README_SCREENSHOT"):
+            # `make screenshot`: refresh the README picture; plain test runs leave the tree alone.
+            shutil.copyfile(shot, ROOT / "maps" / "screenshot.png")
     finally:
         pg.close()
 
@@ -237,13 +459,16 @@ def test_hostile_article_is_inert_in_the_browser(browser: Any, hostile_map: Path
         pg.open(hostile_map.as_uri() + "#date=2020-06-07")
         # Every popup and tooltip of the page rendered once, through Leaflet itself.
         pg.page.evaluate(
-            """() => ['places', 'events'].forEach(k => window.frontline.layers[k].eachLayer(l => {
-                 l.openPopup(); l.openTooltip();
-               }))"""
+            """() => { const f = window.frontline;
+                 f.map.addLayer(f.layers.activity);
+                 ['places', 'changes', 'activity'].forEach(k => f.layers[k].eachLayer(l => {
+                   if (l.flEvent === -1) { return; }
+                   l.openPopup(); l.openTooltip();
+                 })); }"""
         )
         pg.page.evaluate(
-            """() => window.frontline.layers.events.eachLayer(l => {
-                 if (l.feature.properties.kind === 'control_claim') { l.openPopup(); }
+            """() => window.frontline.layers.changes.eachLayer(l => {
+                 if (l.flKind === 'control_claim') { l.openPopup(); }
                })"""
         )
         pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")

@@ -1,4 +1,5 @@
-"""The map page: layers, time intervals, escaping, offline self-containment and the CLI.
+"""The map page: its data (places, events, geometry once each), escaping, offline
+self-containment and the embed snippet.
 
 The HTML is checked by its content (parsed), never against a snapshot. ``FakeHistory`` stands in
 for :class:`geo.control.ControlHistory` with a tiny war: Tarhuna held by the LNA, taken by the
@@ -22,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.control import ControlChange, PlaceState, SourceRef
 from geo.dates import FuzzyDate
-from geo.render import build_layers, render_map, write_embed_snippet
+from geo.render import MapData, build_data, data_range, render_map, write_embed_snippet
 from geo.sides import Sides
 
 ROOT = Path(__file__).parent.parent
@@ -199,14 +200,25 @@ def parse(html: str) -> _Page:
     return page
 
 
-def timelines(html: str) -> list[dict[str, Any]]:
-    """The FeatureCollections passed to ``L.timeline(...)``, in page order."""
-    out = []
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"L\.timeline\(\s*", html):
-        obj, _ = decoder.raw_decode(html, m.end())
-        out.append(obj)
+def page_data(html: str) -> dict[str, Any]:
+    """The JSON the page's script reads."""
+    m = re.search(r'<script type="application/json" id="fl-data">(.*?)</script>', html, re.S)
+    assert m, "the page carries its data"
+    out: dict[str, Any] = json.loads(m.group(1))
     return out
+
+
+def day(d: date) -> int:
+    return (d - START).days
+
+
+def places_by_name(data: MapData) -> dict[str, list[Any]]:
+    return {p[0]: p for p in data.payload["places"]}
+
+
+def controller(data: MapData, entry: list[Any]) -> str:
+    side: str = data.payload["sides"][entry[1]]["id"]
+    return side
 
 
 @pytest.fixture(scope="module")
@@ -216,55 +228,105 @@ def web_page(tmp_path_factory: pytest.TempPathFactory, sides: Sides) -> str:
     return out.read_text(encoding="utf-8")
 
 
-# -- layers -------------------------------------------------------------------------------------
-def test_layers_follow_the_history(sides: Sides) -> None:
-    layers = build_layers(FakeHistory(), sides, start=START, end=END)
-    assert [p[0] for p in layers.periods] == [START, *CHANGE_DAYS]
-    tarhuna = [f["properties"] for f in layers.places if f["properties"]["place_id"] == "tarhuna"]
-    assert [(p["controller"], p["start"], p["end"]) for p in tarhuna] == [
-        ("LNA", "2020-05-25", "2020-06-05"),
-        ("GNA", "2020-06-05", "2020-06-10"),
-    ]
-    assert tarhuna[0]["endExclusive"] is True and tarhuna[1]["endExclusive"] is False
-    assert tarhuna[0]["colour"] == sides.colour("LNA") and tarhuna[1]["colour"] == sides.colour(
-        "GNA"
-    )
-    # Tripoli never changes: one feature over the whole range.
-    assert len([f for f in layers.places if f["properties"]["place_id"] == "tripoli"]) == 1
-    assert {f["properties"]["side"] for f in layers.zones} == {"GNA", "LNA", "contested"}
-    assert [f["properties"]["start"] for f in layers.front] == ["2020-05-25", "2020-06-05"]
-    assert set(layers.kinds_shown) == {
-        "capture",
-        "withdraw",
-        "strike",
-        "contested",
-        "control_claim",
+# -- the data -----------------------------------------------------------------------------------
+def test_each_place_once_with_its_timeline(sides: Sides) -> None:
+    data = build_data(FakeHistory(), sides, start=START, end=END)
+    assert data.periods == [START, *CHANGE_DAYS]
+    places = places_by_name(data)
+    tarhuna = places["Tarhuna"]
+    assert tarhuna[1:3] == [32.435, 13.6332]
+    timeline = [(e[0], controller(data, e)) for e in tarhuna[5]]
+    assert timeline == [(0, "LNA"), (day(date(2020, 6, 5)), "GNA")]
+    # Tripoli never changes: one entry, and the place is stored once.
+    assert [controller(data, e) for e in places["Tripoli"][5]] == ["GNA"]
+    assert [p[0] for p in data.payload["places"]].count("Tripoli") == 1
+    # Evidence is cited by index: the capture's two articles behind Tarhuna's GNA state.
+    src = data.payload["src"]
+    refs = src["lists"][tarhuna[5][1][5]]
+    docs = {src["text"][src["docs"][src["refs"][r][0]][0]] for r in refs}
+    assert docs == {"Reuters", "AFP"}
+    assert {s for s in data.sides_shown} == {"GNA", "LNA", "contested"}
+    assert set(data.kinds_shown) == {"capture", "withdraw", "strike", "contested", "control_claim"}
+
+
+def test_geometry_is_stored_once_and_shown_by_period(sides: Sides) -> None:
+    data = build_data(FakeHistory(), sides, start=START, end=END)
+    codes = [s["id"] for s in data.payload["sides"]]
+    zones = data.payload["zones"]
+    runs = [(codes[zones[i + 1]], zones[i + 2], zones[i + 3]) for i in range(0, len(zones), 4)]
+    # The GNA zone changes when the front moves on 5 June (period 2): two pieces, two runs.
+    assert [r for r in runs if r[0] == "GNA"] == [("GNA", 0, 1), ("GNA", 2, 3)]
+    assert ("contested", 3, 3) in runs
+    front = data.payload["front"]
+    assert [(front[i + 1], front[i + 2]) for i in range(0, len(front), 3)] == [(0, 1), (2, 3)]
+    topo = data.payload["topo"]
+    # Each piece once, however many periods it is shown in.
+    assert len(topo["polygons"]) == len({zones[i] for i in range(0, len(zones), 4)}) == 5
+    # Every arc is used: nothing is stored that is not drawn.
+    used = {
+        ~r if r < 0 else r for part in topo["polygons"] + topo["lines"] for p in part for r in p
     }
-    assert layers.sides_shown[:2] == ["GNA", "LNA"] and "contested" in layers.sides_shown
+    assert used == set(range(len(topo["arcs"])))
 
 
 def test_events_stay_a_week_or_until_the_next_change_date(sides: Sides) -> None:
-    def window(layers: Any, kind: str) -> tuple[str, str, bool]:
-        p = next(f["properties"] for f in layers.events if f["properties"]["kind"] == kind)
-        return p["start"], p["end"], p["endExclusive"]
+    def window(data: MapData, kind: str) -> tuple[int, int]:
+        kinds = [k[0] for k in data.payload["kinds"]]
+        ev = next(e for e in data.payload["events"] if kinds[e[1]] == kind)
+        return ev[5], ev[6]
 
-    layers = build_layers(FakeHistory(), sides, start=START, end=END)
+    data = build_data(FakeHistory(), sides, start=START, end=END)
     # No change date comes after 1 June + 7 days: gone on 8 June.
-    assert window(layers, "strike") == ("2020-06-01", "2020-06-08", True)
+    assert window(data, "strike") == (day(date(2020, 6, 1)), day(date(2020, 6, 8)))
     # 5 June + 7 days is past the end: kept to the end, inclusive.
-    assert window(layers, "capture") == ("2020-06-05", "2020-06-10", False)
+    assert window(data, "capture") == (day(date(2020, 6, 5)), day(END) + 1)
     # With 3 days, the strike stays until the next change date (5 June), not 4 June.
-    short = build_layers(FakeHistory(), sides, start=START, end=END, event_days=3)
-    assert window(short, "strike") == ("2020-06-01", "2020-06-05", True)
-    at_tarhuna = [f["properties"] for f in layers.events if f["properties"]["place"] == "Tarhuna"]
-    assert sorted(p["slot"] for p in at_tarhuna) == [0, 1]  # two markers side by side
-    capture = next(p for p in at_tarhuna if p["kind"] == "capture")
-    assert capture["corroboration"] == 2 and capture["precision"] == "day"
+    short = build_data(FakeHistory(), sides, start=START, end=END, event_days=3)
+    assert window(short, "strike") == (day(date(2020, 6, 1)), day(date(2020, 6, 5)))
+    tarhuna = places_by_name(data)["Tarhuna"]
+    index = data.payload["places"].index(tarhuna)
+    at_tarhuna = [e for e in data.payload["events"] if e[0] == index]
+    assert sorted(e[7] for e in at_tarhuna) == [0, 1]  # two markers side by side
+    kinds = [k[0] for k in data.payload["kinds"]]
+    capture = next(e for e in at_tarhuna if kinds[e[1]] == "capture")
+    assert capture[8] == 2 and capture[4] == 0  # two articles, day precision
+
+
+def test_activity_is_its_own_kind_of_event(sides: Sides) -> None:
+    data = build_data(FakeHistory(), sides, start=START, end=END)
+    activity = {k[0] for k in data.payload["kinds"] if k[2]}
+    assert activity == {"offensive", "strike"}
+
+
+def test_first_view_fits_the_front_and_recent_changes(sides: Sides) -> None:
+    data = build_data(FakeHistory(), sides, start=START, end=END)
+    assert data.view is not None
+    (south, west), (north, east) = data.view
+    # The last front line (14.6°E) and the changes at Tarhuna and Sirte are in view ...
+    for lat, lon in [(32.435, 13.6332), (31.2089, 16.5887), (32.0, 14.9)]:
+        assert south < lat < north and west < lon < east
+    # ... and the view is far smaller than the theatre's.
+    (ts, tw), (tn, te) = sides.theatre.bounds
+    assert (north - south) * (east - west) < 0.25 * (tn - ts) * (te - tw)
+
+
+def test_the_map_spans_the_evidence_from_the_first_baseline(sides: Sides) -> None:
+    @dataclass
+    class Entry:
+        as_of: date
+
+    class WithBaseline(FakeHistory):
+        baseline = {"tripoli": Entry(date(2020, 5, 30))}  # noqa: RUF012
+        published = {"d1": date(2020, 6, 12)}  # noqa: RUF012
+
+    assert data_range(FakeHistory()) == (date(2020, 6, 1), date(2020, 6, 6))
+    # A baseline starts the evidence; the newest publication ends it.
+    assert data_range(WithBaseline()) == (date(2020, 5, 30), date(2020, 6, 12))
 
 
 def test_end_before_start_is_an_error(sides: Sides) -> None:
     with pytest.raises(ValueError, match="before start"):
-        build_layers(FakeHistory(), sides, start=END, end=START)
+        build_data(FakeHistory(), sides, start=END, end=START)
 
 
 def test_empty_history_still_renders(tmp_path: Path, sides: Sides) -> None:
@@ -273,27 +335,20 @@ def test_empty_history_still_renders(tmp_path: Path, sides: Sides) -> None:
             return []
 
     out = render_map(Empty(hostile=False), sides, out_path=tmp_path / "m.html")
-    assert "L.timeline(" in out.read_text(encoding="utf-8")
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["events"] == [] and data["n"] == 0
 
 
 # -- the page -----------------------------------------------------------------------------------
-def test_page_has_the_layers_slider_and_permalink(web_page: str, sides: Sides) -> None:
+def test_page_has_its_data_script_and_slider(web_page: str, sides: Sides) -> None:
     page = parse(web_page)
     js = "\n".join(page.script_text)
-    zones, front, places, events = timelines(web_page)
-    assert {f["properties"]["fill"] for f in zones["features"]} >= {
-        sides.colour("GNA"),
-        sides.colour("LNA"),
-        "url(#fl-hatch)",
-    }
-    assert front["features"][0]["geometry"]["type"] == "LineString"
-    assert any(f["properties"]["name"] == "Tarhuna" for f in places["features"])
-    assert {f["properties"]["kind"] for f in events["features"]} >= {"capture", "strike"}
-    assert "L.timelineSliderControl(" in js and ".addTimelines(" in js
-    assert "fitBounds(" in js and "[19.5, 9.3]" in js.replace("\n", "").replace("  ", " ")
-    assert "L.control.layers(" in js
-    assert "date=" in js and "replaceState" in js and "hashchange" in js
-    assert "window.frontlineMap" in js
+    data = page_data(web_page)
+    assert data["t0"] == START.isoformat() and data["n"] == day(END)
+    assert {s["colour"] for s in data["sides"][:2]} == {sides.colour("GNA"), sides.colour("LNA")}
+    assert "window.frontlineStart(" in js and '"fl-data"' in js
+    assert "L.timelineSliderControl(" in js and "aria-valuetext" in js and "hashchange" in js
+    assert "replaceState" in js and "window.frontlineMap" in js
     assert 'id="fl-hatch"' in web_page
     for credit in ("GeoNames", "OpenStreetMap", "Natural Earth"):
         assert credit in js
@@ -303,52 +358,62 @@ def test_page_has_the_layers_slider_and_permalink(web_page: str, sides: Sides) -
     )
 
 
+def test_page_has_a_language_and_lets_readers_zoom(web_page: str) -> None:
+    tags = dict(parse(web_page).tags[:1])
+    assert tags["html"]["lang"] == "en"
+    viewports = [a for t, a in parse(web_page).tags if t == "meta" and a.get("name") == "viewport"]
+    assert len(viewports) == 1
+    content = viewports[0]["content"] or ""
+    assert "user-scalable=no" not in content and "maximum-scale" not in content
+
+
 def test_page_is_deterministic(tmp_path: Path, sides: Sides) -> None:
     a = render_map(FakeHistory(), sides, start=START, end=END, out_path=tmp_path / "a.html")
     b = render_map(FakeHistory(), sides, start=START, end=END, out_path=tmp_path / "b.html")
     assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
 
 
+def _strings(data: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, list):
+            for y in x:
+                walk(y)
+        elif isinstance(x, dict):
+            for y in x.values():
+                walk(y)
+
+    walk(data)
+    return out
+
+
 def test_article_text_is_escaped(web_page: str) -> None:
     page = parse(web_page)
-    # The only script elements are ours: no tag smuggled in by an article.
-    assert all("__pwned" not in t for t in page.script_text if "fl-pop" not in t)
+    # Article text is only in the data element, never in code; no tag smuggled in by an article.
+    for attrs, text in zip(page.scripts, page.script_text, strict=True):
+        assert attrs.get("type") == "application/json" or "__pwned" not in text
     for tag, attrs in page.tags:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)
     assert "<script>window.__pwned" not in web_page
-    decoded = web_page.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
-    # Hostile attributes survive only as text (onerror=&quot;...), never inside a tag.
-    assert not re.search(r"<[a-zA-Z][^<>]*\son\w+\s*=", decoded)
-    assert not re.search(r"<(script|img)[^<>]*__pwned", decoded)
-    popups = [
-        f["properties"]["popup"]
-        for tl in timelines(web_page)
-        for f in tl["features"]
-        if "__pwned" in f["properties"].get("popup", "")
-    ]
-    assert popups, "the hostile article is on the map"
-    for html in popups:
-        assert "<script" not in html and "<img" not in html and "<b " not in html
-        assert "Qasr &lt;b onmouseover=&quot;window.__pwned=4&quot;&gt;bin&lt;/b&gt;" in html
-        assert "javascript:" not in html  # not a link at all
-    sourced = [h for h in popups if "Evil Outlet" in h]
-    assert sourced
-    for html in sourced:
-        assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html
-        assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;Evil Outlet" in html
-    links = re.findall(
-        r"<a [^>]*>", "".join(f for tl in timelines(web_page) for f in [json.dumps(tl)])
+    data = page_data(web_page)
+    strings = _strings(data)
+    # No string of the data can open a tag: everything from an article arrives escaped.
+    assert not [s for s in strings if "<" in s or ">" in s]
+    assert "Qasr &lt;b onmouseover=&quot;window.__pwned=4&quot;&gt;bin&lt;/b&gt; Ghashir" in strings
+    assert (
+        "&lt;script&gt;window.__pwned = 1&lt;/script&gt; &quot;Tarhuna fell&quot; &amp; more"
+        in (strings)
     )
-    assert links
-    for link in links:
-        assert 'rel=\\"noopener noreferrer\\"' in link and 'href=\\"https://' in link
-
-
-def test_tooltips_are_escaped(sides: Sides) -> None:
-    layers = build_layers(FakeHistory(), sides, start=START, end=END)
-    tips = [f["properties"]["tooltip"] for f in layers.places + layers.events]
-    hostile = [t for t in tips if "Qasr" in t]
-    assert hostile and all("<b" not in t and "&lt;b onmouseover=&quot;" in t for t in hostile)
+    assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;Evil Outlet" in strings
+    # The javascript: url is no link at all; the other links are http(s).
+    assert not [s for s in strings if "javascript:" in s]
+    docs = data["src"]["docs"]
+    urls = {data["src"]["text"][d[1]] for d in docs if d[1] >= 0}
+    assert urls == {"https://example.org/a"}
+    assert any(d[1] < 0 for d in docs)
 
 
 def test_web_page_uses_only_leaflet_and_timeline_from_cdn(web_page: str) -> None:
@@ -363,7 +428,12 @@ def test_web_page_uses_only_leaflet_and_timeline_from_cdn(web_page: str) -> None
 @pytest.mark.skipif(not VENDORED, reason="vendor/node_modules missing: run `make vendor`")
 def test_offline_page_is_self_contained(tmp_path: Path, sides: Sides) -> None:
     out = render_map(
-        FakeHistory(), sides, start=START, end=END, offline=True, out_path=tmp_path / "o.html"
+        FakeHistory(),
+        sides,
+        start=START,
+        end=END,
+        offline=True,
+        out_path=tmp_path / "o.html",
     )
     html = out.read_text(encoding="utf-8")
     page = parse(html)
@@ -375,10 +445,8 @@ def test_offline_page_is_self_contained(tmp_path: Path, sides: Sides) -> None:
     for url in re.findall(r"url\(['\"]?([^'\")]+)", html):
         assert url.startswith(("data:", "#")), url
     js = "\n".join(page.script_text)
-    assert "L.timelineSliderControl" in js and "leaflet.timeline" not in "".join(
-        s.get("src") or "" for s in page.scripts
-    )
-    assert "District boundaries" in js and '"Land"' not in js.split("L.control.layers(")[-1]
+    assert "TimelineSliderControl" in js and "window.frontlineStart" in js
+    assert '["District boundaries", geo_json_' in js  # in the layer menu; the land is not
 
 
 def test_offline_without_vendor_is_a_clear_error(tmp_path: Path, sides: Sides) -> None:
@@ -424,8 +492,21 @@ def test_article_count_leaves_out_analyst_and_baseline_sources(sides: Sides) -> 
             )
             return [*super().changes(), extra]
 
-    layers = build_layers(WithOverride(hostile=False), sides, start=START, end=END)
-    assert layers.articles == len(articles)
+    data = build_data(WithOverride(hostile=False), sides, start=START, end=END)
+    assert data.articles == len(articles)
+
+
+def test_names_news_uses_replace_the_gazetteers(sides: Sides) -> None:
+    data = build_data(FakeHistory(), sides, start=START, end=END, names={"tarhuna": "Tarhouna"})
+    names = [p[0] for p in data.payload["places"]]
+    assert "Tarhouna" in names and "Tarhuna" not in names
+
+
+def test_labels_go_to_important_places_first(sides: Sides) -> None:
+    weights = {"misrata": 1.0, "gharyan": 0.9}
+    data = build_data(FakeHistory(), sides, start=START, end=END, importance=weights)
+    ranked = sorted((p[4], p[0]) for p in data.payload["places"] if p[4] >= 0)
+    assert [name for _, name in ranked[:2]] == ["Misrata", "Gharyan"]
 
 
 def test_hostile_title_stays_text(tmp_path: Path, sides: Sides) -> None:

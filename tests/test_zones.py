@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from control_cases import BANI_WALID, PLACES, SIRTE, TARHUNA, TRIPOLI, ev, history
+from control_cases import BANI_WALID, PLACES, SIRTE, TARHUNA, TRIPOLI, WASHKA, ev, history
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -114,3 +114,43 @@ def test_the_front_runs_between_declared_rivals_only() -> None:
     assert both is not None and all(abs(lon - 1.5) < 0.01 for lon, _ in both.coords)
     _, none = zm.compute(held, ["A", "B", "C"], max_distance_km=200, rivals=[])
     assert none is None
+
+
+def test_parts_are_the_zones_before_they_are_merged(sides: Sides) -> None:
+    events = [
+        ev("a", "capture", "GNA", TARHUNA, "2020-06-05"),
+        ev("b", "capture", "GNA", TRIPOLI, "2020-06-05"),
+        ev("c", "capture", "LNA", BANI_WALID, "2020-06-05"),
+        ev("d", "capture", "LNA", SIRTE, "2020-06-05"),
+    ]
+    h = history(events, sides, land=box(12.0, 30.5, 17.5, 33.5), max_distance_km=80)
+    day = date(2020, 6, 6)
+    zones, front, parts = h.zones(day), h.frontline(day), h.zone_parts(day)
+    for side, geom in zip(zones["side"], zones.geometry, strict=True):
+        cells = shapely.union_all([g for s, g in parts.cells if s == side])
+        assert cells.symmetric_difference(geom).area < 1e-5 * geom.area  # 1 m snapping
+    assert front is not None
+    merged = shapely.line_merge(shapely.union_all(list(parts.front)))
+    assert merged.hausdorff_distance(front) < 1e-6
+    assert h.zone_parts(day) is parts  # computed once per span
+
+
+def test_cached_pieces_give_the_zones_a_fresh_map_gives(sides: Sides) -> None:
+    land = box(12.0, 30.5, 17.5, 33.5)
+    places = [PLACES[p][1:] for p in (TRIPOLI, TARHUNA, BANI_WALID, SIRTE, WASHKA)]
+    warm = ZoneMap(sides.theatre.bounds, land=land)
+    days = [  # who holds what on three days: the middle one shares most pieces with the first
+        ["GNA", "GNA", "LNA", "LNA", "LNA"],
+        ["GNA", "GNA", "GNA", "LNA", "LNA"],
+        ["GNA", "LNA", "GNA", "LNA", "GNA"],
+    ]
+    for holders in days * 2:
+        held = [(lon, lat, s) for (lat, lon), s in zip(places, holders, strict=True)]
+        zones, front = warm.compute(held, sides.ids, max_distance_km=70)
+        fresh, fresh_front = ZoneMap(sides.theatre.bounds, land=land).compute(
+            held, sides.ids, max_distance_km=70
+        )
+        assert list(zones["side"]) == list(fresh["side"])
+        for a, b in zip(zones.geometry, fresh.geometry, strict=True):
+            assert a.equals_exact(b, 0)
+        assert (front is None and fresh_front is None) or front.equals_exact(fresh_front, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,8 @@ def command(
     """
     from geo.control import ControlHistory
     from geo.events import EventExtractor
-    from geo.render import render_map, write_embed_snippet
+    from geo.cli.map import map_extras
+    from geo.render import data_range, render_map, write_embed_snippet
     from geo.store import Store, ingest
 
     th = resolve_theatre(theatre, sides=sides, gazetteer=gazetteer)
@@ -129,16 +130,16 @@ def command(
             )
         )
     out = Path(maps_dir)
-    # The slider runs from the baseline to a few days after the newest article, not from the
-    # oldest year-precise mention, so the steps that matter fill the slider.
-    as_of = [b.as_of for b in history.baseline]
-    start = min(as_of) if as_of else None
-    end = day + timedelta(days=4) if day is not None else None
-    if th.period is not None:  # the slider stays inside the war
-        start = max(start, th.period[0]) if start else th.period[0]
-        end = min(end, th.period[1]) if end else th.period[1]
+    # The slider spans the evidence (render_map's default: from the first baseline to the
+    # newest report), kept inside the war's period: the map a plain `frontline map` writes.
+    start, end = data_range(history)
+    if th.period is not None:
+        start = min(max(start, th.period[0]), th.period[1])
+        end = max(min(end, th.period[1]), start)
+    with Store(store_path) as st:
+        extras = map_extras(st, history, th, None)
     name = th.default_map
-    common: dict[str, Any] = {"start": start, "end": end, "theatre": th}
+    common: dict[str, Any] = {"start": start, "end": end, "theatre": th, **extras}
     online = render_map(history, th.sides, out_path=out / f"{name}.html", **common)
     offline = render_map(
         history, th.sides, offline=True, out_path=out / f"{name}-offline.html", **common

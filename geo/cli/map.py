@@ -4,28 +4,48 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
+from geo._render_names import baseline_names, importance, news_names
 from geo.cli import _common as c
 from geo.cli._options import date_option, output_format
 from geo.cli.control import build_history, history_options
+from geo.control import ControlHistory
 from geo.exceptions import OutputError
+from geo.gazetteer import Gazetteer
 from geo.render import DEFAULT_TITLE, VendorError, render_map, write_embed_snippet
+from geo.store import Store
+from geo.theatre import Theatre
 
-__all__ = ["command"]
+__all__ = ["command", "map_extras"]
+
+
+def map_extras(
+    store: Store, history: ControlHistory, theatre: Theatre, baseline: Path | None
+) -> dict[str, Any]:
+    """The names news uses for the places (most frequent mention, else the baseline file's)
+    and their weights for labels (the gazetteer's kind and population)."""
+    path = baseline or theatre.baseline_path
+    names = {**(baseline_names(path) if path else {}), **news_names(store.events())}
+    weights = importance(Gazetteer.load(theatre.gazetteer_path), history.place_ids())
+    return {"names": names, "importance": weights}
 
 
 @click.command("map")
 @date_option(
-    "--from", "start", partial=True, help="First date on the slider [default: the first change]."
+    "--from",
+    "start",
+    partial=True,
+    help="First date on the slider [default: the first baseline date, or the first report].",
 )
 @date_option(
     "--to",
     "end",
     partial=True,
     end=True,
-    help="Last date on the slider [default: the last change].",
+    help="Last date on the slider [default: the last report or publication].",
 )
 @click.option(
     "-o",
@@ -89,7 +109,10 @@ def command(
         stale_days=stale_days,
         max_distance_km=max_distance_km,
     )
-    store.close()
+    try:
+        extras = map_extras(store, history, th, baseline)
+    finally:
+        store.close()
     try:
         page = render_map(
             history,
@@ -101,6 +124,7 @@ def command(
             out_path=output or Path("maps") / f"{th.default_map}.html",
             event_days=event_days,
             theatre=th,
+            **extras,
         )
     except (VendorError, OutputError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -1,0 +1,704 @@
+/* frontline: the map page's own script. It reads the page's data (built by
+ * geo/_render_layers.py) and draws places, events, zones and the front line for the slider's
+ * date. Every string in the data is already HTML-escaped; this script only joins those strings
+ * with its own markup, and writes anything taken from the address bar as text. */
+(function () {
+  'use strict';
+  var DAY = 86400000;
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+    'September', 'October', 'November', 'December'];
+  var PRECISION = ['day', 'month', 'year'];
+
+  function pretty(t) {
+    var d = new Date(t);
+    return d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
+  }
+  function iso(t) { return new Date(t).toISOString().slice(0, 10); }
+  function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+  // The last index i with a[i] <= x (a sorted), or -1.
+  function floorIndex(a, x, key) {
+    var lo = 0, hi = a.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if ((key ? key(a[mid]) : a[mid]) <= x) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  }
+  function rectsOverlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function Geometry(topo) {
+    var ox = topo.origin[0], oy = topo.origin[1], g = topo.grid;
+    var arcs = [], polys = [], lines = [];
+    function arc(i) {
+      var a = arcs[i];
+      if (!a) {
+        var raw = topo.arcs[i], x = 0, y = 0;
+        a = new Array(raw.length / 2);
+        for (var k = 0; k < raw.length; k += 2) {
+          x += raw[k]; y += raw[k + 1];
+          a[k / 2] = L.latLng(oy + y * g, ox + x * g);
+        }
+        arcs[i] = a;
+      }
+      return a;
+    }
+    function path(refs) {
+      var out = [];
+      for (var n = 0; n < refs.length; n++) {
+        var r = refs[n], a = arc(r < 0 ? ~r : r);
+        if (r < 0) { a = a.slice().reverse(); }
+        for (var k = n ? 1 : 0; k < a.length; k++) { out.push(a[k]); }
+      }
+      return out;
+    }
+    this.polygon = function (p) { return polys[p] || (polys[p] = topo.polygons[p].map(path)); };
+    this.line = function (l) { return lines[l] || (lines[l] = topo.lines[l].map(path)); };
+  }
+
+  // Leaflet's canvas renderer, plus layers that clear what is under them (flErase).
+  var ZoneCanvas = L.Canvas.extend({
+    _fillStroke: function (ctx, layer) {
+      if (!layer.options.flErase) { return L.Canvas.prototype._fillStroke.call(this, ctx, layer); }
+      ctx.globalCompositeOperation = 'destination-out';
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = '#000';
+      ctx.fill('nonzero');
+      ctx.globalCompositeOperation = 'source-over';
+    }
+  });
+  // A second drawing of another path's projected points (its master's): a zone's fill over
+  // its outline, the front line over its halo, without projecting the points twice.
+  var Echo = L.Polygon.extend({
+    initialize: function (master, options) {
+      this._master = master;
+      L.Polygon.prototype.initialize.call(this, [], options);
+    },
+    _project: function () { this._update(); },
+    _update: function () {
+      this._parts = this._master._parts || [];
+      this._pxBounds = this._master._pxBounds || L.bounds([0, 0], [0, 0]);
+    },
+    _updatePath: function () { this._renderer._updatePoly(this, !this.options.flOpen); },
+    _empty: function () { return !this._parts || !this._parts.length; },
+    _containsPoint: function () { return false; }
+  });
+  // Diagonal stripes of two colours, the canvas twin of the page's SVG #fl-hatch.
+  function stripes(a, b) {
+    var c = document.createElement('canvas');
+    c.width = c.height = 8;
+    var ctx = c.getContext('2d');
+    ctx.fillStyle = a;
+    ctx.fillRect(0, 0, 8, 8);
+    ctx.strokeStyle = b;
+    ctx.lineWidth = 2.9;
+    [[-4, 4, 4, -4], [0, 8, 8, 0], [4, 12, 12, 4]].forEach(function (l) {
+      ctx.beginPath(); ctx.moveTo(l[0], l[1]); ctx.lineTo(l[2], l[3]); ctx.stroke();
+    });
+    return ctx.createPattern(c, 'repeat');
+  }
+
+  function start(map, data, ui) {
+    var T0 = Date.parse(data.t0 + 'T00:00:00Z'), N = data.n, END = T0 + N * DAY;
+    var FIRST = data.first === null ? 0 : Math.max(0, Math.min(N, data.first));
+    var sides = data.sides, src = data.src, text = src.text, P = data.places, E = data.events;
+    var geometry = new Geometry(data.topo);
+    var today = null, period = -1, booting = true;
+    function when(d) { return pretty(T0 + d * DAY); }
+    function clampDay(d) { return Math.max(0, Math.min(N, d)); }
+
+    // -- popups: pre-escaped strings joined with our markup ----------------------------------
+    function badge(code) {
+      var s = sides[code];
+      if (!s) { return ''; }
+      if (s.id === 'contested') { return '<span class="fl-badge fl-badge-contested">Contested</span>'; }
+      if (s.id === 'unknown') { return '<span class="fl-badge fl-badge-unknown">Unknown</span>'; }
+      return '<span class="fl-badge" style="background:' + s.colour + '">' + s.short + '</span>';
+    }
+    function meta(html) { return '<div class="fl-meta">' + html + '</div>'; }
+    function note(html) { return '<div class="fl-note">' + html + '</div>'; }
+    function sourceItem(r) {
+      var row = src.refs[r], doc = src.docs[row[0]];
+      var outlet = text[doc[0]] || 'outlet not recorded';
+      var link = doc[1] >= 0 ? '<a href="' + text[doc[1]] +
+        '" target="_blank" rel="noopener noreferrer">' + outlet + '</a>' : outlet;
+      var kind = row[4] >= 0 ? '<span class="fl-kind">' + src.kinds[row[4]] + '</span> ' : '';
+      var quote = text[row[1]] ? '<q>' + text[row[1]] + '</q>' : '';
+      var date = text[row[2]] ? ', ' + text[row[2]] : '';
+      return '<li>' + kind + quote + '<span class="fl-src">' + link + date + '</span></li>';
+    }
+    function reportCount(ids) {
+      var docs = {}, outlets = {};
+      ids.forEach(function (r) {
+        var row = src.refs[r];
+        docs[row[0]] = 1;
+        outlets[text[src.docs[row[0]][0]] || ('#' + row[0])] = 1;
+      });
+      var n = Object.keys(docs).length, m = Object.keys(outlets).length;
+      return plural(n, 'report') + (m > 1 ? ' from ' + m + ' outlets' : '');
+    }
+    function sourceList(title, ids) {
+      if (!ids.length) { return ''; }
+      return '<div class="fl-sec">' + title + '</div><ol class="fl-sources">' +
+        ids.map(sourceItem).join('') + '</ol>';
+    }
+    // Claims grouped by the side they are about, the holder's first; each report once.
+    function bySide(ids, first) {
+      var groups = {}, order = [];
+      ids.forEach(function (r) {
+        var s = src.refs[r][3];
+        if (!(s in groups)) { groups[s] = []; order.push(s); }
+        groups[s].push(r);
+      });
+      order.sort(function (a, b) { return a === first ? -1 : b === first ? 1 : a - b; });
+      return order.map(function (s) {
+        var head = (s >= 0 ? badge(s) + ' ' : '') + reportCount(groups[s]);
+        return sourceList(head, groups[s]);
+      }).join('');
+    }
+    function entryOf(i) {
+      var tl = P[i][5], k = floorIndex(tl, today, function (e) { return e[0]; });
+      return k < 0 ? null : tl[k];
+    }
+    function isStale(e, d) {
+      return (e[4] & 2) !== 0 || (e[3] !== null && d - e[3] > data.stale);
+    }
+    function placePopup(i) {
+      var p = P[i], e = entryOf(i);
+      if (!e) { return '<div class="fl-pop"><div class="fl-place">' + p[0] + '</div></div>'; }
+      var s = sides[e[1]];
+      var html = '<div class="fl-pop"><div class="fl-place">' + p[0] + '</div><div class="fl-head">' +
+        (s && s.held ? 'Held by ' + badge(e[1]) : badge(e[1])) +
+        (e.length > 7 && e[7] ? ' <span class="fl-status">' + e[7] + '</span>' : '') + '</div>';
+      if (e[2] !== null) { html += meta('Since ' + when(e[2])); } else if (e[4] & 1) {
+        html += meta('Since before the period mapped');
+      }
+      if (e[3] !== null) { html += meta('Last report ' + when(e[3])); }
+      if (e.length > 8 && e[8] !== null) { html += meta('Confidence ' + Math.round(e[8] * 100) + '%'); }
+      if (isStale(e, today)) { html += note('No recent report: the situation may have changed.'); }
+      if (e[4] & 1) { html += note('From the baseline of known positions.'); }
+      var evidence = src.lists[e[5]], claims = src.lists[e[6]].filter(function (r) {
+        return evidence.indexOf(r) < 0;
+      });
+      return html + bySide(evidence.concat(claims), e[1]) + '</div>';
+    }
+    function placeTip(i) {
+      var e = entryOf(i), s = e && sides[e[1]];
+      return P[i][0] + (s ? ' · ' + (s.id === 'contested' ? 'contested' : s.short) : '') +
+        (e && isStale(e, today) ? ' (no recent report)' : '');
+    }
+    function eventPopup(j) {
+      var ev = E[j], kind = data.kinds[ev[1]], n = ev[8];
+      var html = '<div class="fl-pop"><div class="fl-head">' + badge(ev[2]) + ' <b>' + kind[1] +
+        '</b></div><div class="fl-place">' + P[ev[0]][0] + '</div>' +
+        meta(text[ev[3]] + ' <span class="fl-prec">(' + PRECISION[ev[4]] + ' precision)</span>');
+      if (ev[9]) {
+        html += note('On the map from ' + when(ev[5]) + ' (the first report; the exact day is unknown)');
+      }
+      html += meta('Reported by ' + plural(n, 'article') + (n === 1 ? ' (uncorroborated)' : ''));
+      return html + sourceList('Sources', src.lists[ev[10]]) +
+        sourceList('Conflicting reports', src.lists[ev[11]]) + '</div>';
+    }
+    function eventTip(j) {
+      var ev = E[j], s = sides[ev[2]];
+      return [data.kinds[ev[1]][1], P[ev[0]][0], s ? s.short : '', text[ev[3]]].join(' · ');
+    }
+    var padTL = L.point(56, 56), padBR = L.point(16, 120);
+    function popupOptions() {
+      return {maxWidth: Math.max(160, Math.min(340, window.innerWidth - 130)), autoPan: true,
+        autoPanPaddingTopLeft: padTL, autoPanPaddingBottomRight: padBR};
+    }
+
+    // -- zones and the front line: pieces of the shared topology, by period -------------------
+    var zoneRuns = data.zones, frontRuns = data.front, zoneSides = [];
+    for (var z = 0; z < zoneRuns.length; z += 4) {
+      if (zoneSides.indexOf(zoneRuns[z + 1]) < 0) { zoneSides.push(zoneRuns[z + 1]); }
+    }
+    zoneSides.sort(function (a, b) { return a - b; });
+    var outlines = {}, erasers = {}, fills = {}, zonesLayer = L.layerGroup();
+    // Zones, the front line and the places share one canvas: a slider step redraws it once,
+    // and the browser composites one layer for all of them. Each side's zone is drawn as its
+    // outline, then the inside of its cells is cleared and filled once, translucent: the cells
+    // merge into one even tint with an outline only on the outside.
+    var canvas = new ZoneCanvas({pane: 'fl-zones', padding: 0.2});
+    var hatch = stripes(ui.hatch[0], ui.hatch[1]);
+    function zoneOptions(s, extra) {
+      return L.extend({pane: 'fl-zones', renderer: canvas, interactive: false}, extra);
+    }
+    zoneSides.forEach(function (s) {
+      outlines[s] = L.polygon([], zoneOptions(s, {fill: false, color: sides[s].line, weight: 3,
+        opacity: 0.55, lineJoin: 'round'}));
+    });
+    zoneSides.forEach(function (s) {
+      erasers[s] = new Echo(outlines[s], zoneOptions(s, {stroke: false, fillRule: 'nonzero',
+        flErase: true}));
+    });
+    zoneSides.forEach(function (s) {
+      var contested = sides[s].id === 'contested';
+      fills[s] = new Echo(outlines[s], zoneOptions(s, {stroke: false, fillRule: 'nonzero',
+        fillColor: contested ? hatch : sides[s].colour, fillOpacity: contested ? 0.55 : 0.34}));
+    });
+    [outlines, erasers, fills].forEach(function (group) {
+      zoneSides.forEach(function (s) { zonesLayer.addLayer(group[s]); });
+    });
+    var halo = L.polyline([], zoneOptions(0, {color: '#fff', weight: 7.5, opacity: 0.8,
+      lineCap: 'round', lineJoin: 'round'}));
+    var frontLine = L.layerGroup([halo, new Echo(halo, zoneOptions(0, {color: '#141414',
+      weight: 4.5, opacity: 0.95, lineCap: 'round', lineJoin: 'round', fill: false,
+      flOpen: true}))]);
+    function drawGeometry(k) {
+      if (k === period) { return; }
+      period = k;
+      var rings = {};
+      zoneSides.forEach(function (s) { rings[s] = []; });
+      for (var i = 0; i < zoneRuns.length; i += 4) {
+        if (zoneRuns[i + 2] <= k && k <= zoneRuns[i + 3]) {
+          Array.prototype.push.apply(rings[zoneRuns[i + 1]], geometry.polygon(zoneRuns[i]));
+        }
+      }
+      zoneSides.forEach(function (s) {
+        outlines[s].setLatLngs(rings[s]);
+        erasers[s].redraw();
+        fills[s].redraw();
+      });
+      var parts = [];
+      for (var j = 0; j < frontRuns.length; j += 3) {
+        if (frontRuns[j + 1] <= k && k <= frontRuns[j + 2]) {
+          Array.prototype.push.apply(parts, geometry.line(frontRuns[j]));
+        }
+      }
+      halo.setLatLngs(parts);
+      frontLine.eachLayer(function (l) { if (l !== halo) { l.redraw(); } });
+    }
+
+    // -- places: one marker each, restyled by date ---------------------------------------------
+    var placesLayer = L.layerGroup(), markers = [], styled = [];
+    P.forEach(function (p, i) {
+      if (!p[5].length) { return; }
+      var m = L.circleMarker([p[1], p[2]], {pane: 'fl-zones', renderer: canvas,
+        radius: (p[3] & 1) ? 6 : 4.5, weight: 1.6, color: '#fff', fillOpacity: 0.95});
+      m.bindPopup(function () { return placePopup(i); }, popupOptions());
+      m.bindTooltip(function () { return placeTip(i); }, {direction: 'top', offset: [0, -6]});
+      m.flPlace = i;
+      markers[i] = m;
+    });
+    function placeStyle(code, stale) {
+      var s = sides[code], style;
+      if (s.id === 'contested') {
+        style = {fillColor: hatch, color: '#222', weight: 1.5, fillOpacity: 1};
+      } else if (s.id === 'unknown') {
+        style = {fillColor: '#9a9a9a', color: '#555', weight: 1.4, fillOpacity: 0.6};
+      } else {
+        style = {fillColor: s.colour, color: '#fff', weight: 1.6, fillOpacity: 0.95};
+      }
+      style.dashArray = stale ? '2 2' : null;
+      if (stale) { style.color = '#555'; style.fillOpacity = Math.min(style.fillOpacity, 0.45); }
+      return style;
+    }
+    function drawPlaces(d) {
+      markers.forEach(function (m, i) {
+        var e = entryOf(i), key = e ? e[1] * 2 + (isStale(e, d) ? 1 : 0) : -1;
+        if (key === styled[i]) { return; }
+        styled[i] = key;
+        if (key < 0) { placesLayer.removeLayer(m); return; }
+        m.setStyle(placeStyle(e[1], key % 2 === 1));
+        if (!placesLayer.hasLayer(m)) { placesLayer.addLayer(m); }
+      });
+      markers.forEach(function (m) {
+        if (m.isPopupOpen && m.isPopupOpen()) { m.setPopupContent(placePopup(m.flPlace)); }
+      });
+    }
+
+    // -- events: markers for a few days after each change; activity in its own layer ----------
+    // Markers are pooled: a step moves and relabels the ones on the map instead of removing
+    // and adding them, which is most of the cost of a step in a long war.
+    var changesLayer = L.layerGroup(), activityLayer = L.layerGroup(), longest = 0;
+    var pools = {changes: [], activity: []};
+    var EMPTY = L.divIcon({className: 'fl-ev-marker fl-ev-empty', html: '', iconSize: [0, 0]});
+    E.forEach(function (ev) { longest = Math.max(longest, ev[6] - ev[5]); });
+    function eventIcon(j) {
+      var ev = E[j], kind = data.kinds[ev[1]], small = kind[2], s = small ? 16 : 20;
+      var colour = sides[ev[2]] ? sides[ev[2]].colour : '#888';
+      var html = '<span class="fl-ev fl-ev-' + kind[0] + (small ? ' fl-ev-small' : '') +
+        '" style="background:' + colour + '"><svg viewBox="0 0 16 16" width="' + (s - 8) +
+        '" height="' + (s - 8) + '" fill="#fff" aria-hidden="true">' + (ui.icons[kind[0]] || '') +
+        '</svg></span>';
+      return L.divIcon({className: 'fl-ev-marker', html: html, iconSize: [s, s],
+        iconAnchor: [s + 4, s + 2]});
+    }
+    function pooled(layer) {
+      var m = L.marker([0, 0], {pane: 'fl-events', riseOnHover: true, icon: EMPTY});
+      m.bindPopup(function (l) { return eventPopup(l.flEvent); }, popupOptions());
+      m.bindTooltip(function (l) { return eventTip(l.flEvent); }, {direction: 'top',
+        offset: [0, -6]});
+      m.flEvent = -1;
+      m.flLook = '';
+      layer.addLayer(m);
+      return m;
+    }
+    function look(j) { return E[j][1] + ':' + E[j][2]; }
+    function assign(m, j) {
+      if (m.flEvent === j) { return; }
+      if (m.isPopupOpen()) { m.closePopup(); }
+      var ev = E[j], small = data.kinds[ev[1]][2], key = look(j);
+      m.flEvent = j;
+      m.flKind = data.kinds[ev[1]][0];
+      if (m.flLook !== key) {
+        m.flLook = key;
+        m.setIcon(eventIcon(j));
+        m.setZIndexOffset(small ? 0 : 1000);
+      }
+      m.setLatLng([P[ev[0]][1], P[ev[0]][2]]);
+      var el = m.getElement();
+      if (el) { el.tabIndex = 0; el.setAttribute('aria-label', eventTip(j)); }
+    }
+    function park(m) {
+      if (m.flEvent < 0) { return; }
+      if (m.isPopupOpen()) { m.closePopup(); }
+      m.flEvent = -1;
+      m.flLook = '';
+      m.setIcon(EMPTY);
+      var el = m.getElement();
+      if (el) { el.tabIndex = -1; el.removeAttribute('aria-label'); }
+    }
+    function drawEvents(d) {
+      var now = {changes: [], activity: []}, hi = floorIndex(E, d, function (ev) { return ev[5]; });
+      for (var j = hi; j >= 0 && E[j][5] > d - longest; j--) {
+        if (E[j][6] > d) { now[data.kinds[E[j][1]][2] ? 'activity' : 'changes'].push(j); }
+      }
+      ['changes', 'activity'].forEach(function (key) {
+        var pool = pools[key], want = now[key], layer = key === 'changes' ? changesLayer : activityLayer;
+        var keep = {}, wanted = {};
+        want.forEach(function (j) { wanted[j] = true; });
+        pool.forEach(function (m) { if (wanted[m.flEvent]) { keep[m.flEvent] = m; } });
+        // Free markers by the look of their icon: a new event takes one that already looks
+        // right, so most steps only move markers.
+        var free = {}, spare = [];
+        pool.forEach(function (m) {
+          if (keep[m.flEvent]) { return; }
+          (free[m.flLook] = free[m.flLook] || []).push(m);
+        });
+        var rest = [];
+        want.forEach(function (j) {
+          if (keep[j]) { return; }
+          var same = free[look(j)];
+          if (same && same.length) { assign(same.pop(), j); } else { rest.push(j); }
+        });
+        Object.keys(free).forEach(function (k) { spare.push.apply(spare, free[k]); });
+        rest.forEach(function (j) {
+          assign(spare.length ? spare.pop() : (pool[pool.length] = pooled(layer)), j);
+        });
+        spare.forEach(park);
+      });
+      layoutEvents();
+    }
+    // Markers of one place, or of places close together, would cover each other: each takes
+    // the first free spot in rows to the upper left of its place, changes before activity and
+    // the newest first. Redone at each date and zoom; the markers' own slots order ties.
+    var eventRects = [];
+    function layoutEvents() {
+      var placed = eventRects = [], items = [];
+      [[changesLayer, 'changes'], [activityLayer, 'activity']].forEach(function (pair) {
+        if (!map.hasLayer(pair[0])) { return; }
+        pools[pair[1]].forEach(function (m) { if (m.flEvent >= 0) { items.push(m); } });
+      });
+      items.sort(function (a, b) {
+        var ea = E[a.flEvent], eb = E[b.flEvent];
+        return (data.kinds[ea[1]][2] - data.kinds[eb[1]][2]) || (eb[5] - ea[5]) ||
+          (ea[7] - eb[7]) || (a.flEvent - b.flEvent);
+      });
+      items.forEach(function (m) {
+        var ev = E[m.flEvent], s = data.kinds[ev[1]][2] ? 16 : 20, x = 0, y = 0, r = null;
+        var p = map.latLngToLayerPoint(m.getLatLng());
+        for (var k = 0; k < 16; k++) {
+          x = s + 4 + (s + 2) * (k % 4);
+          y = s + 2 + (s + 2) * Math.floor(k / 4);
+          r = {left: p.x - x, top: p.y - y, right: p.x - x + s, bottom: p.y - y + s};
+          if (!placed.some(function (q) { return rectsOverlap(r, q); })) { break; }
+        }
+        placed.push(r);
+        var el = m.getElement();
+        if (el) { el.style.marginLeft = -x + 'px'; el.style.marginTop = -y + 'px'; }
+      });
+    }
+
+    // -- labels: the best-ranked places first, none over another --------------------------------
+    var labelsLayer = L.layerGroup(), labels = [], labelShown = {};
+    P.forEach(function (p, i) {
+      if (p[4] >= 0) { labels.push(i); }
+    });
+    labels.sort(function (a, b) { return P[a][4] - P[b][4]; });
+    var labelMarkers = {};
+    labels.forEach(function (i) {
+      labelMarkers[i] = L.marker([P[i][1], P[i][2]], {pane: 'fl-labels', interactive: false,
+        keyboard: false, icon: L.divIcon({className: 'fl-label-icon',
+          html: '<span class="fl-label">' + P[i][0] + '</span>', iconSize: null,
+          iconAnchor: [-8, 9]})});
+    });
+    // Labels are placed by arithmetic (their width measured once with a canvas), so hiding
+    // the ones that would overlap never forces the browser to lay the page out.
+    var measure = document.createElement('canvas').getContext('2d'), widths = {}, font = null;
+    function labelWidth(i) {
+      if (font === null) {
+        var el = labelMarkers[i].getElement();
+        var cs = el && el.firstChild ? getComputedStyle(el.firstChild) : null;
+        font = cs ? cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily : '600 12px sans-serif';
+        measure.font = font;
+      }
+      if (!(i in widths)) {
+        var tmp = document.createElement('span');
+        tmp.innerHTML = P[i][0];  // the escaped name, decoded as the label shows it
+        widths[i] = measure.measureText(tmp.textContent).width;
+      }
+      return widths[i];
+    }
+    // The label of place i to the right of its dot, or to the left (layer pixels, with a margin).
+    function labelBox(i, left) {
+      var p = map.latLngToLayerPoint([P[i][1], P[i][2]]), w = labelWidth(i);
+      var x = left ? p.x - 8 - w : p.x + 8, y = p.y - 9;
+      return {left: x - 3, top: y - 2, right: x + w + 3, bottom: y + 18, dx: left ? -8 - w : 8};
+    }
+    var placedLabels = {}, controlRects = [];
+    // Where the boxes around the map are (container pixels): labels keep clear of them.
+    function measureControls() {
+      var base = container.getBoundingClientRect();
+      controlRects = [].slice.call(container.querySelectorAll('.leaflet-control')).map(function (el) {
+        var r = el.getBoundingClientRect();
+        return {left: r.left - base.left, top: r.top - base.top, right: r.right - base.left,
+          bottom: r.bottom - base.top};
+      }).filter(function (r) { return r.right > r.left && r.bottom > r.top; });
+    }
+    // Best-ranked labels first: each goes right of its dot, else left, else stays hidden, so no
+    // label covers another, an event marker or a box around the map, or runs off the map.
+    function declutter() {
+      if (!map.hasLayer(labelsLayer)) { return; }
+      var o = map.containerPointToLayerPoint([0, 0]), size = map.getSize();
+      var view = {left: o.x, top: o.y, right: o.x + size.x, bottom: o.y + size.y};
+      var kept = eventRects.concat(controlRects.map(function (r) {
+        return {left: r.left + o.x, top: r.top + o.y, right: r.right + o.x, bottom: r.bottom + o.y};
+      }));
+      var free = function (r) {
+        return r.left >= view.left && r.top >= view.top && r.right <= view.right &&
+          r.bottom <= view.bottom && !kept.some(function (k) { return rectsOverlap(r, k); });
+      };
+      labels.forEach(function (i) {
+        var el = labelShown[i] && labelMarkers[i].getElement();
+        if (!el) { return; }
+        var r = labelBox(i, false);
+        if (!free(r)) { r = labelBox(i, true); }
+        var ok = free(r), state = ok ? r.dx : null;
+        if (ok) { kept.push(r); }
+        if (placedLabels[i] === state) { return; }
+        placedLabels[i] = state;
+        el.style.visibility = ok ? 'visible' : 'hidden';
+        if (ok) { el.style.marginLeft = r.dx + 'px'; }
+      });
+    }
+    function drawLabels() {
+      var changed = false;
+      labels.forEach(function (i) {
+        var on = entryOf(i) !== null;
+        if (on === !!labelShown[i]) { return; }
+        changed = true;
+        labelShown[i] = on;
+        delete placedLabels[i];
+        if (on) { labelsLayer.addLayer(labelMarkers[i]); } else { labelsLayer.removeLayer(labelMarkers[i]); }
+      });
+      declutter();  // the event markers moved too
+    }
+
+    // -- the page around the map ---------------------------------------------------------------
+    function box(position, cls, html) {
+      var c = L.control({position: position});
+      c.onAdd = function () {
+        var div = L.DomUtil.create('div', 'fl-box ' + cls);
+        div.innerHTML = html;
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      };
+      return c.addTo(map);
+    }
+    var container = map.getContainer();
+    var notice = L.DomUtil.create('div', 'fl-notice', container);
+    notice.setAttribute('role', 'status');
+    notice.setAttribute('aria-live', 'polite');
+    var noData = L.DomUtil.create('div', 'fl-nodata', container);
+    noData.setAttribute('aria-hidden', 'true');
+    function notify(message) {
+      notice.textContent = message;  // text, never HTML: it may quote the address bar
+      notice.style.display = message ? 'block' : 'none';
+    }
+    notify('');
+
+    var stops = data.stops.map(function (d) { return T0 + d * DAY; });
+    var driver = {times: stops, start: T0, end: END, setTime: function (t) { show(t); }};
+    var slider = L.timelineSliderControl({start: T0, end: END, steps: Math.max(1, N),
+      duration: Math.min(60000, 400 * Math.max(1, N)), enableKeyboardControls: false,
+      showTicks: true, formatOutput: pretty, position: 'bottomleft'});
+    slider.addTo(map);
+    slider.addTimelines(driver);
+    var input = slider._timeSlider;
+    input.step = String(DAY);
+    input.setAttribute('aria-label', 'Date shown on the map');
+    var labelsFor = {prev: 'Previous change', play: 'Play', pause: 'Pause', next: 'Next change'};
+    Object.keys(labelsFor).forEach(function (cls) {
+      var b = slider.container.querySelector('button.' + cls);
+      if (b) { b.setAttribute('aria-label', labelsFor[cls]); b.title = labelsFor[cls]; }
+    });
+    [[T0, 'beforebegin'], [END, 'afterend']].forEach(function (e) {
+      input.insertAdjacentHTML(e[1], '<span class="fl-range">' + pretty(e[0]) + '</span>');
+    });
+    if (FIRST > 0 && N > 0) {  // the part of the slider before any data, shaded
+      var pct = (100 * FIRST / N).toFixed(2);
+      input.style.background = 'linear-gradient(to right, rgba(0,0,0,.18) 0 ' + pct +
+        '%, transparent ' + pct + '%)';
+    }
+    box('bottomleft', 'fl-title', ui.title);
+    box('topright', 'fl-legend', ui.legend);
+    L.control.zoom({position: 'topleft'}).addTo(map);
+    var dateEl = container.querySelector('.fl-date');
+
+    var legend = container.querySelector('.fl-legend details');
+    if (legend && window.innerWidth >= 1400 && window.innerHeight >= 700) {
+      legend.setAttribute('open', '');
+    }
+    map.attributionControl.addAttribution(ui.attribution);
+    var attribution = map.attributionControl.getContainer();
+    attribution.title = attribution.textContent;
+    L.DomEvent.on(attribution, 'click', function (ev) {
+      if (ev.target && ev.target.tagName === 'A') { return; }
+      L.DomUtil.hasClass(attribution, 'fl-open') ? L.DomUtil.removeClass(attribution, 'fl-open')
+        : L.DomUtil.addClass(attribution, 'fl-open');
+      layout();
+    });
+    var sliderBox = slider.container, titleBox = container.querySelector('.fl-title');
+    // Keep the slider above the attribution, and popups clear of every box around the map.
+    function layout() {
+      sliderBox.style.marginBottom = (attribution.offsetHeight + 6) + 'px';
+      measureControls();
+      var mapRect = container.getBoundingClientRect();
+      var top = titleBox ? titleBox.getBoundingClientRect().top : sliderBox.getBoundingClientRect().top;
+      padBR.y = Math.max(60, mapRect.bottom - top + 8);
+      padBR.x = 16;
+      var legendBox = container.querySelector('.fl-legend');
+      padTL.y = Math.max(56, legendBox && !legend.open ? legendBox.getBoundingClientRect().bottom - mapRect.top + 8 : 56);
+      if (!booting) { declutter(); }
+    }
+    layout();
+    window.addEventListener('resize', layout);
+    map.on('popupopen', function (ev) {
+      var box = container.querySelector('.fl-legend');
+      var el = ev.popup.getElement();
+      if (legend && legend.open && box && el && rectsOverlap(el.getBoundingClientRect(), box.getBoundingClientRect())) {
+        legend.removeAttribute('open');  // a popup is what the reader asked for: the legend yields
+        layout();
+      }
+    });
+    if (legend) { legend.addEventListener('toggle', layout); }
+
+    var overlays = {};
+    overlays[ui.names.zones] = zonesLayer;
+    overlays[ui.names.front] = frontLine;
+    overlays[ui.names.places] = placesLayer;
+    overlays[ui.names.labels] = labelsLayer;
+    overlays[ui.names.changes] = changesLayer;
+    overlays[ui.names.activity] = activityLayer;
+    (ui.statics || []).forEach(function (s) { overlays[s[0]] = s[1]; });
+    [zonesLayer, frontLine, placesLayer, labelsLayer, changesLayer].forEach(function (l) { l.addTo(map); });
+    L.control.layers(null, overlays, {collapsed: true, position: 'topleft'}).addTo(map);
+    map.on('zoomend moveend overlayadd', declutter);
+    map.on('zoomend overlayadd overlayremove', layoutEvents);
+    function zoomClass() {
+      (map.getZoom() < 7 ? L.DomUtil.addClass : L.DomUtil.removeClass)(container, 'fl-far');
+    }
+    map.on('zoomend', zoomClass);
+
+    // -- the date: slider, address bar, notices ---------------------------------------------------
+    var shown = null;
+    function show(t) {
+      if (booting) { return; }
+      var d = clampDay(Math.round((t - T0) / DAY)), day = iso(T0 + d * DAY);
+      today = d;
+      drawGeometry(floorIndex(data.stops, d));
+      drawPlaces(d);
+      drawEvents(d);
+      drawLabels();
+      var label = pretty(T0 + d * DAY);
+      if (dateEl) { dateEl.textContent = label; }
+      input.setAttribute('aria-valuetext', label);
+      var empty = d < FIRST;
+      noData.style.display = empty ? 'flex' : 'none';
+      noData.textContent = empty ? 'No data before ' + when(FIRST) : '';
+      if (day === shown) { return; }
+      shown = day;
+      if (!ready) { return; }
+      // The address follows once the slider rests: rewriting it costs a frame of its own.
+      window.clearTimeout(hashTimer);
+      hashTimer = window.setTimeout(function () {
+        var h = '#date=' + shown;
+        if (location.hash !== h) {
+          try { history.replaceState(null, '', h); } catch (err) { location.hash = h; }
+        }
+      }, 250);
+    }
+    var hashTimer = null;
+    function fromHash() {
+      var m = /(?:^#|&)date=([^&]*)/.exec(location.hash);
+      if (!m) { return null; }
+      var raw = m[1];
+      try { raw = decodeURIComponent(raw); } catch (err) { /* shown as it is */ }
+      var t = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(raw + 'T00:00:00Z') : NaN;
+      if (isNaN(t) || iso(t) !== raw) {
+        notify('"' + raw.slice(0, 40) + '" is not a date (the address takes #date=YYYY-MM-DD): ' +
+          'showing ' + pretty(shown === null ? END : Date.parse(shown + 'T00:00:00Z')) + '.');
+        return null;
+      }
+      if (t < T0) { notify('The map starts on ' + pretty(T0) + ': showing that day.'); return T0; }
+      if (t > END) { notify('The map ends on ' + pretty(END) + ': showing that day.'); return END; }
+      notify('');
+      return t;
+    }
+    function setDate(day) {
+      var t = typeof day === 'number' ? day : Date.parse(day + 'T00:00:00Z');
+      slider.setTime(T0 + clampDay(Math.round((t - T0) / DAY)) * DAY);
+    }
+    var ready = false;
+    window.addEventListener('hashchange', function () {
+      var t = fromHash();
+      if (t !== null && iso(t) !== shown) { setDate(t); }
+    });
+    var view = data.view || ui.bounds;
+    map.fitBounds(view, {paddingTopLeft: [20, 20], paddingBottomRight: [20, padBR.y], animate: false});
+    zoomClass();
+    measureControls();
+    booting = false;
+    var t0 = fromHash();
+    setDate(t0 === null ? END : t0);
+    ready = true;
+    return {map: map, slider: slider, setDate: setDate, start: T0, end: END,
+      first: T0 + FIRST * DAY, date: function () { return shown; },
+      layers: {zones: zonesLayer, front: frontLine, places: placesLayer, labels: labelsLayer,
+        changes: changesLayer, activity: activityLayer},
+      place: function (name) {
+        for (var i = 0; i < P.length; i++) {
+          if (P[i][0] === name && markers[i]) {
+            var e = entryOf(i);
+            return {controller: e ? sides[e[1]].id : null, colour: markers[i].options.fillColor,
+              shown: placesLayer.hasLayer(markers[i]), marker: markers[i]};
+          }
+        }
+        return null;
+      }};
+  }
+
+  window.frontlineStart = function (map, dataElement, ui) {
+    var data = JSON.parse(document.getElementById(dataElement).textContent);
+    var api = start(map, data, ui);
+    api.readyAt = performance.now();  // milliseconds since navigation started
+    window.frontlineMap = map;
+    window.frontline = api;
+    return api;
+  };
+})();
