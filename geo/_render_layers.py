@@ -319,7 +319,7 @@ class _Builder:
 
 def _against(st: PlaceState) -> tuple[SourceRef, ...]:
     """The reports against a state (``claims`` in older histories)."""
-    found: tuple[SourceRef, ...] = getattr(st, "against", None) or getattr(st, "claims", ())
+    found: tuple[SourceRef, ...] = getattr(st, "against", ()) or getattr(st, "claims", ())
     return found
 
 
@@ -346,9 +346,10 @@ def _place_timelines(b: _Builder, periods: list[date]) -> None:
             days = [d for d in tl.days() if d <= b.end]
             before = [d for d in days if d <= b.start]
             chosen = [b.start] * bool(before) + [d for d in days if d > b.start]
-            entries = [b.entry(d, st) for d in chosen if not (st := tl.state(d, stale_days=stale)).no_data]
+            states = [(d, tl.state(d, stale_days=stale)) for d in chosen]
+            entries = [b.entry(d, st) for d, st in states if not st.no_data]
             if entries:
-                st0 = tl.state(chosen[0], stale_days=stale)
+                st0 = states[0][1]
                 idx = b.place(pid, st0.place_name, st0.lat, st0.lon)
                 b.places[idx][5] = entries
         else:

@@ -74,9 +74,9 @@ def command(
       frontline demo seeds/ --published 2020-06-06
       frontline demo --theatre ID|DIR ARTICLES/ --meta ARTICLES.csv
     """
+    from geo.cli.map import map_extras
     from geo.control import ControlHistory
     from geo.events import EventExtractor
-    from geo.cli.map import map_extras
     from geo.render import data_range, render_map, write_embed_snippet
     from geo.store import Store, ingest
 
