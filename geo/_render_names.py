@@ -1,7 +1,7 @@
 """Names and weights of places on the map: the names news uses, the places that matter most.
 
-A gazetteer names a town as its source does ("Misratah", "Qaşr Bin Ghashīr"); readers know it
-by the name in the articles. :func:`news_names` takes, for each place, the form its mentions use
+A gazetteer names a town as its source does ("Qaşr Āfiyah"); readers know it by the name in
+the articles ("Qasr Afia"). :func:`news_names` takes, for each place, the form its mentions use
 most often; :func:`importance` ranks places by size, so the map labels cities first.
 """
 

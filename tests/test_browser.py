@@ -26,7 +26,7 @@ from geo.render import render_map
 from geo.sides import Sides
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_render import END, START, FakeHistory
+from test_render import END, START, ClaimedHistory, FakeHistory
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -117,6 +117,13 @@ def early_map(seed_store: Path) -> Path:
 def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile") / "hostile.html"
     return render_map(FakeHistory(), Sides.load(), start=START, end=END, offline=True, out_path=out)
+
+
+@pytest.fixture(scope="module")
+def claimed_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("claimed") / "claimed.html"
+    history = ClaimedHistory(hostile=False)
+    return render_map(history, Sides.load(), start=START, end=END, offline=True, out_path=out)
 
 
 @pytest.fixture(scope="module")
@@ -258,8 +265,26 @@ def test_a_place_popup_groups_claims_by_side_and_lists_each_once(
         quotes = pg.page.locator(".leaflet-popup-content q").all_inner_texts()
         assert quotes and len(quotes) == len(set(quotes)), quotes  # no report twice
         heads = pg.page.locator(".leaflet-popup-content .fl-sec").all_inner_texts()
-        assert heads and all("report" in h for h in heads), heads
-        assert "Conflicting claims" not in html
+        assert heads and all("independent source" in h for h in heads), heads
+        assert heads[0].startswith("For:") and "Conflicting claims" not in html
+        assert pg.errors == []
+    finally:
+        pg.close()
+
+
+def test_a_popup_says_how_sure_and_counts_independent_sources(
+    browser: Any, claimed_map: Path
+) -> None:
+    pg = Page(browser)
+    try:
+        pg.open(claimed_map.as_uri() + "#date=2020-06-07")
+        pg.page.evaluate("() => window.frontline.place('Tarhuna').marker.openPopup()")
+        pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")
+        text = pg.page.inner_text(".leaflet-popup-content")
+        assert "Claimed by" in text and "(unconfirmed)" in text and "confidence 0.42" in text
+        assert "For: 1 independent source" in text and "Against: 1 independent source" in text
+        assert "its own claim" in text  # the LNA's denial is the LNA's word
+        assert pg.page.locator(".leaflet-popup-content li").count() == 3  # reprints listed too
         assert pg.errors == []
     finally:
         pg.close()

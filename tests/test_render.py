@@ -547,23 +547,30 @@ def test_map_command_writes_html_only_and_never_over_the_store(tmp_path: Path) -
     assert disguised.read_bytes() == before
 
 
-def test_place_popup_shows_status_confidence_and_independent_sources() -> None:
-    from dataclasses import replace
+class ClaimedHistory(FakeHistory):
+    """Tarhuna claimed by the GNA on a wire story and its reprint, denied by the LNA."""
 
-    from geo._render_html import place_popup
+    def state(self, day: date) -> list[PlaceState]:
+        from dataclasses import replace
 
-    sides = Sides.load()
-    wire = ref("d1", "GNA forces took the town.")
-    reprint = replace(ref("d2", "GNA forces took the town."), group="d1")
-    denial = replace(ref("d3", "The LNA denied losing it."), side="LNA")
-    name, lat, lon = PLACES["tarhuna"]
-    state = PlaceState(
-        "tarhuna", name, lat, lon, "GNA", date(2020, 6, 5), date(2020, 6, 5), False,
-        (wire, reprint), (denial,), status="claimed", confidence=0.42,
-    )  # fmt: skip
-    html = place_popup(state, sides)
-    assert "Claimed by" in html and "(unconfirmed)" in html and "confidence 0.42" in html
-    assert "For: 1 independent source" in html and "Against: 1 independent source" in html
-    assert html.count("<li>") == 3  # every report is listed, reprints too
-    held = place_popup(replace(state, status="held", against=()), sides)
-    assert "Held by" in held and "Against:" not in held
+        wire = ref("d1", "GNA forces took the town.")
+        reprint = replace(ref("d2", "GNA forces took the town.", outlet="AFP"), group="d1")
+        denial = replace(ref("d3", "The LNA denied losing it."), side="LNA", claimant="LNA")
+        name, lat, lon = PLACES["tarhuna"]
+        claimed = PlaceState(
+            "tarhuna", name, lat, lon, "GNA", date(2020, 6, 5), date(2020, 6, 5), False,
+            (wire, reprint), (denial,), status="claimed", confidence=0.42,
+            first_data=date(2020, 6, 5),
+        )  # fmt: skip
+        return [claimed] if day >= date(2020, 6, 5) else []
+
+
+def test_place_states_carry_status_confidence_and_source_groups(sides: Sides) -> None:
+    data = build_data(ClaimedHistory(hostile=False), sides, start=START, end=END)
+    (entry,) = places_by_name(data)["Tarhuna"][5]
+    assert entry[7:] == ["claimed", 0.42]
+    src = data.payload["src"]
+    groups = {src["text"][src["refs"][r][5]] for r in src["lists"][entry[5]]}
+    assert groups == {"d1"}  # the reprint is no independent source
+    (denial,) = src["lists"][entry[6]]
+    assert data.payload["sides"][src["refs"][denial][6]]["id"] == "LNA"  # the LNA's own word

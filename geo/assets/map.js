@@ -126,24 +126,17 @@
       var kind = row[4] >= 0 ? '<span class="fl-kind">' + src.kinds[row[4]] + '</span> ' : '';
       var quote = text[row[1]] ? '<q>' + text[row[1]] + '</q>' : '';
       var date = text[row[2]] ? ', ' + text[row[2]] : '';
-      return '<li>' + kind + quote + '<span class="fl-src">' + link + date + '</span></li>';
+      var who = row.length > 6 && row[6] >= 0 && sides[row[6]] ?
+        (row[6] === row[3] ? ', its own claim' : ', as ' + sides[row[6]].short + ' says') : '';
+      return '<li>' + kind + quote + '<span class="fl-src">' + link + date + who + '</span></li>';
     }
-    function reportCount(ids) {
-      var docs = {}, outlets = {};
-      ids.forEach(function (r) {
-        var row = src.refs[r];
-        docs[row[0]] = 1;
-        outlets[text[src.docs[row[0]][0]] || ('#' + row[0])] = 1;
-      });
-      var n = Object.keys(docs).length, m = Object.keys(outlets).length;
-      return plural(n, 'report') + (m > 1 ? ' from ' + m + ' outlets' : '');
+    // Independent sources: reprints of one story (one source group) count once.
+    function independent(ids) {
+      var groups = {};
+      ids.forEach(function (r) { var row = src.refs[r]; groups[row.length > 5 ? row[5] : row[0]] = 1; });
+      return Object.keys(groups).length;
     }
-    function sourceList(title, ids) {
-      if (!ids.length) { return ''; }
-      return '<div class="fl-sec">' + title + '</div><ol class="fl-sources">' +
-        ids.map(sourceItem).join('') + '</ol>';
-    }
-    // Claims grouped by the side they are about, the holder's first; each report once.
+    // Reports grouped by the side they are about (the holder's first); each report once.
     function bySide(ids, first) {
       var groups = {}, order = [];
       ids.forEach(function (r) {
@@ -153,9 +146,19 @@
       });
       order.sort(function (a, b) { return a === first ? -1 : b === first ? 1 : a - b; });
       return order.map(function (s) {
-        var head = (s >= 0 ? badge(s) + ' ' : '') + reportCount(groups[s]);
-        return sourceList(head, groups[s]);
+        var head = order.length > 1 && s >= 0 ? '<div class="fl-sub-sec">' + badge(s) + '</div>' : '';
+        return head + '<ol class="fl-sources">' + groups[s].map(sourceItem).join('') + '</ol>';
       }).join('');
+    }
+    function section(title, ids, first) {
+      if (!ids.length) { return ''; }
+      return '<div class="fl-sec">' + title + ': ' + plural(independent(ids), 'independent source') +
+        '</div>' + bySide(ids, first);
+    }
+    function sourceList(title, ids) {
+      if (!ids.length) { return ''; }
+      return '<div class="fl-sec">' + title + '</div><ol class="fl-sources">' +
+        ids.map(sourceItem).join('') + '</ol>';
     }
     function entryOf(i) {
       var tl = P[i][5], k = floorIndex(tl, today, function (e) { return e[0]; });
@@ -167,21 +170,25 @@
     function placePopup(i) {
       var p = P[i], e = entryOf(i);
       if (!e) { return '<div class="fl-pop"><div class="fl-place">' + p[0] + '</div></div>'; }
-      var s = sides[e[1]];
+      var s = sides[e[1]], status = e.length > 7 ? e[7] : null, conf = e.length > 8 ? e[8] : null;
+      var head = !s || !s.held ? badge(e[1]) : status === 'claimed' ?
+        'Claimed by ' + badge(e[1]) + ' (unconfirmed)' : 'Held by ' + badge(e[1]);
+      if (conf !== null && s && s.id !== 'unknown') {
+        head += ' <span class="fl-prec">confidence ' + conf.toFixed(2) +
+          (e[0] < today ? ' on ' + when(Math.max(0, e[0])) : '') + '</span>';
+      }
       var html = '<div class="fl-pop"><div class="fl-place">' + p[0] + '</div><div class="fl-head">' +
-        (s && s.held ? 'Held by ' + badge(e[1]) : badge(e[1])) +
-        (e.length > 7 && e[7] ? ' <span class="fl-status">' + e[7] + '</span>' : '') + '</div>';
+        head + '</div>';
       if (e[2] !== null) { html += meta('Since ' + when(e[2])); } else if (e[4] & 1) {
         html += meta('Since before the period mapped');
       }
       if (e[3] !== null) { html += meta('Last report ' + when(e[3])); }
-      if (e.length > 8 && e[8] !== null) { html += meta('Confidence ' + Math.round(e[8] * 100) + '%'); }
       if (isStale(e, today)) { html += note('No recent report: the situation may have changed.'); }
       if (e[4] & 1) { html += note('From the baseline of known positions.'); }
-      var evidence = src.lists[e[5]], claims = src.lists[e[6]].filter(function (r) {
+      var evidence = src.lists[e[5]], against = src.lists[e[6]].filter(function (r) {
         return evidence.indexOf(r) < 0;
       });
-      return html + bySide(evidence.concat(claims), e[1]) + '</div>';
+      return html + section('For', evidence, e[1]) + section('Against', against, -1) + '</div>';
     }
     function placeTip(i) {
       var e = entryOf(i), s = e && sides[e[1]];
