@@ -181,11 +181,6 @@ def test_the_2011_demo_writes_a_2011_map(demo_2011: tuple[Path, Path, str]) -> N
 
 @needs_dev2011
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="depends on the extractor (issue 9) and fusion (issue 11): today Benghazi turns "
-    "contested in June and Sirte rebel in September",
-    strict=False,
-)
 def test_the_2011_demo_history_has_the_war_s_turns(demo_2011: tuple[Path, Path, str]) -> None:
     store, _, _ = demo_2011
     theatre = load_theatre("libya-2011")
