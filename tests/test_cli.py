@@ -308,3 +308,22 @@ def test_sides_override_a_theatre(tmp_path: Path) -> None:
     code, out, err = run(*args, "--format", "csv")
     assert code == 0, err
     assert [r["side"] for r in csv.DictReader(io.StringIO(out))] == ["RED"]
+
+
+def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
+    """``frontline places big.txt | head -1``: the reader leaves early."""
+    big = tmp_path / "big.txt"
+    big.write_text("Sirte, Misrata and Tripoli. " * 4000, encoding="utf-8")  # > a pipe's buffer
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geo", "places", str(big), "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith("doc_id,")
+    proc.stdout.close()  # as head does after its line
+    err = proc.stderr.read()
+    proc.wait(timeout=300)
+    assert err == "", err  # no traceback, no "Broken pipe" error line, no flush complaint

@@ -5,9 +5,11 @@ Only this package prints and configures logging; the library under ``geo`` only 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import logging
+import os
 import sqlite3
 import sys
 from typing import IO, Any
@@ -71,8 +73,10 @@ class _LazyGroup(click.Group):
         except click.ClickException as exc:
             raise _Fatal(exc.format_message()) from None
         except BrokenPipeError:
-            # `frontline events | head`: the reader left; not an error worth a traceback.
-            sys.stderr.close()
+            # `frontline places ... | head`: the reader left; not worth a traceback. Point
+            # stdout at /dev/null so the interpreter's last flush cannot fail again.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(1) from None
         except OSError as exc:
             raise _Fatal(_os_error(exc)) from None
