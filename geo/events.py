@@ -275,8 +275,14 @@ class EventExtractor:
                 if outlet and re.search(r"\b" + re.escape(name.lower()) + r"\b", outlet):
                     judged[amb.alias] = side
         votes: dict[str, Counter[str]] = {}
+        first = 0  # actors are in text order: walk them with the sentences (linear, not s x a)
         for s_start, s_end in sentences:
-            in_s = [a for a in actors if s_start <= a.start and a.end <= s_end]
+            while first < len(actors) and actors[first].start < s_start:
+                first += 1
+            last = first
+            while last < len(actors) and actors[last].start < s_end:
+                last += 1
+            in_s = [a for a in actors[first:last] if a.end <= s_end]
             for i, act in enumerate(in_s):
                 if act.ambiguous is None or act.ambiguous.alias in judged:
                     continue

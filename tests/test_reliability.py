@@ -441,12 +441,6 @@ def _doc_work(ex: EventExtractor, size: int, budget: int) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=_OverBudget,
-    reason="issue 14 #2: geo/events.py _judge_ambiguous scans every actor for every sentence; "
-    "the issue-9 extractor (geo/extract/) replaces it. Remove this mark when it is linear.",
-)
 def test_extraction_work_grows_linearly_with_one_document(extractor: EventExtractor) -> None:
     """Issue 14 #2: one big document hung ingest (0.5 MB 7.7 s, 1 MB 23 s, 2 MB 72 s).
 
