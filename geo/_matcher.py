@@ -17,6 +17,8 @@ it; a hit whose words have the same ``mid`` is exact, others are ranked by rapid
 from __future__ import annotations
 
 import pickle
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, combinations
@@ -27,6 +29,8 @@ from rapidfuzz.fuzz import ratio
 
 from geo._normalise import split_words, word_bounds
 from geo._translit import Transliteration, WordKey
+
+_SPACE = re.compile(" ")
 
 __all__ = ["Hit", "NameMatcher", "NameSpec"]
 
@@ -208,8 +212,11 @@ class NameMatcher:
         starts = list(accumulate(map((1).__add__, map(len, words)), initial=0))
         mids = cache.mids
         hits: list[Hit] = []
+        # A hit's word number is the count of spaces before it: looked up in the sorted space
+        # offsets (bisect), not counted over the text again for every hit (quadratic).
+        spaces = [m.start() for m in _SPACE.finditer(low)]
         for s, entry in found:
-            first = low.count(" ", 0, s + 1) - 1
+            first = bisect_right(spaces, s) - 1
             last = first + entry[1] - 1
             span = words[first : last + 1]
             mid = " ".join([m for m in map(mids.__getitem__, span) if m])

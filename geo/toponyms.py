@@ -13,6 +13,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -367,12 +368,18 @@ class PlaceFinder:
         )
         named = {h.mid for h in chosen if h.kind == "person"}
         surnames = {s for s in self._surnames if any(n.endswith(" " + s) for n in named)}
+        # The actors covering each word, in list order: finding the actor around a hit then
+        # costs the few actors at its first word, not a scan of every actor (linear time).
+        covering: dict[int, list[Hit]] = {}
+        for a in actors:
+            for w in range(a.first, a.last + 1):
+                covering.setdefault(w, []).append(a)
         out: list[_Found] = []
         for hit in chosen:
             if hit.kind != "place" or (hit.first == hit.last and hit.mid in surnames):
                 continue
             inside = ""
-            actor = next((a for a in actors if a.first <= hit.first and hit.last <= a.last), None)
+            actor = next((a for a in covering.get(hit.first, ()) if hit.last <= a.last), None)
             if actor is not None:
                 if (actor.first, actor.last) == (hit.first, hit.last):
                     continue  # the whole name is an actor's ("Side A" named after a place)
@@ -474,10 +481,15 @@ class PlaceFinder:
     def _resolve(self, text: str, found: list[_Found]) -> list[Mention]:
         # Anchors are names with one place, or one far more important than the others: they
         # pull ambiguous names towards them.
-        anchors = [(i, f.places[0]) for i, f in enumerate(found) if _clear(f.places)]
+        anchors = {i: f.places[0] for i, f in enumerate(found) if _clear(f.places)}
+        # Only the nearest anchor counts, so each anchor place once (with how often it is an
+        # anchor): a long document then costs mentions x distinct places, not mentions squared.
+        counts = Counter(p.id for p in anchors.values())
+        distinct = {p.id: p for p in anchors.values()}
         mentions = []
         for i, f in enumerate(found):
-            others = [p for j, p in anchors if j != i]
+            own = anchors[i].id if i in anchors else None
+            others = [p for pid, p in distinct.items() if pid != own or counts[pid] > 1]
             scored = [self._score(f, place, others) for place in f.places[:8]]
             scored.sort(key=lambda c: (-c.score, c.place.id))
             best = scored[0]
