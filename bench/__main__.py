@@ -35,7 +35,7 @@ from bench.report import Row, build_rows, format_table
 
 OUT = Path(__file__).resolve().parent / "out"
 SERIAL_TASKS = ("peer", "places", "extract", "ingest")
-ALL_TASKS = (*SERIAL_TASKS, "parallel", "dask", "profile", "control", "map", "browser")
+ALL_TASKS = (*SERIAL_TASKS, "parallel", "dask", "process", "profile", "control", "map", "browser")
 
 
 def machine() -> dict[str, Any]:
@@ -186,6 +186,40 @@ class Runner:
 
 
 SHARD = corpus_mod.SHARD_SIZE
+PROCESS_SIZES = (2000, 100_000)
+
+
+def _processes(run: Runner) -> dict[str, Any]:
+    """``frontline places`` and the peer as whole processes on the same files, and the
+    start-up alone; each size only while it fits the cap (the peer goes first)."""
+    from bench import process
+
+    root = Path(__file__).resolve().parent.parent
+    out: dict[str, Any] = {"runs": []}
+    start = process.run_process(
+        process.places_command([str(process.startup_file(OUT))]), 120.0, root
+    )
+    out["startup"] = start
+    run.log(f"places start-up: {start.get('wall_s', 0):.2f} s wall")
+    # 2,000 articles (the issue's size), and the larger sizes of the run (100,000 by default).
+    sizes = sorted({PROCESS_SIZES[0], *(s for s in run.sizes if s >= 10_000)})
+    for n in sizes:
+        shards = run.shards(n)
+        if n > 2000 and len(shards) * SHARD > n:
+            continue
+        for name, cmd in (
+            ("peer", process.peer_command(shards)),
+            ("places", process.places_command(shards)),
+        ):
+            done = [r for r in out["runs"] if r["name"] == name and "wall_s" in r]
+            guess = done[-1]["wall_s"] / done[-1]["n"] * n * 1.2 if done else None
+            if guess is not None and (guess > run.args.cap or guess > run.remaining()):
+                out["runs"].append({"name": name, "n": n, "skipped": f"predicted {guess:.0f} s"})
+                continue
+            run.log(f"{name} whole process on {n:,} articles")
+            res = process.run_process(cmd, max(run.remaining(), 60.0), root)
+            out["runs"].append({"name": name, "n": n, **res})
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             jobs=run.jobs,
             engine="dask",
         )
+    if "process" in run.only:
+        extras["process"] = _processes(run)
     if "profile" in run.only:
         run.log(f"profiling places and extract on {args.profile_docs} articles")
         prof = _child(

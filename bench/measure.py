@@ -33,6 +33,7 @@ class TimedIter:
     def __init__(self, items: Iterator[Document]) -> None:
         self._items = items
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         self.count = 0
 
     def __iter__(self) -> TimedIter:
@@ -40,10 +41,12 @@ class TimedIter:
 
     def __next__(self) -> Document:
         t0 = time.perf_counter()
+        c0 = time.process_time()
         try:
             item = next(self._items)
         finally:
             self.seconds += time.perf_counter() - t0
+            self.cpu_seconds += time.process_time() - c0
         self.count += 1
         return item
 
@@ -101,11 +104,16 @@ def _serial(setup: Callable[[], Callable[[Document], int]], spec: dict[str, Any]
     docs = _docs(spec)
     items = 0
     t1 = time.perf_counter()
+    c1 = time.process_time()
     for doc in docs:
         items += func(doc)
     wall = time.perf_counter() - t1
+    # CPU seconds of this process: what one core spent, whatever else the machine runs.
+    cpu = time.process_time() - c1 - docs.cpu_seconds
     compute = wall - docs.seconds
     return {
+        "cpu_s": cpu,
+        "docs_per_cpu_s": docs.count / cpu if cpu > 0 else None,
         "n": docs.count,
         "setup_s": setup_s,
         "wall_s": wall,

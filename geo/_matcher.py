@@ -17,8 +17,6 @@ it; a hit whose words have the same ``mid`` is exact, others are ranked by rapid
 from __future__ import annotations
 
 import pickle
-import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, combinations
@@ -26,15 +24,14 @@ from typing import Any
 
 import ahocorasick
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import extractOne
 
 from geo._normalise import split_words, word_bounds
 from geo._translit import Transliteration, WordKey
 
-_SPACE = re.compile(" ")
-
 __all__ = ["Hit", "NameMatcher", "NameSpec"]
 
-FORMAT = 1  # bump when the pickled layout changes
+FORMAT = 2  # bump when the pickled layout changes
 ARTICLE = "~"  # the skeleton of an article word: a gap that only article variants span
 
 
@@ -48,7 +45,7 @@ class NameSpec:
     acronym: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every name in the text, frozen costs 4x
 class Hit:
     """A run of words whose skeleton is the key of a name.
 
@@ -73,8 +70,11 @@ class Hit:
         return self.score >= 1.0
 
 
-# (key length with its bounding spaces, words spanned, ((name mid, kind, ids), ...))
-_Entry = tuple[int, int, tuple[tuple[str, str, tuple[str, ...]], ...]]
+_Targets = tuple[tuple[str, tuple[str, ...]], ...]  # ((kind, ids), ...)
+# (key length with its bounding spaces, words spanned, name mid -> targets, the Latin mids of
+# places to rank unseen spellings against, and their targets, aligned)
+_Entry = tuple[int, int, dict[str, _Targets], tuple[str, ...], tuple[tuple[str, ...], ...]]
+MIN_RATIO = 60.0  # below this rapidfuzz ratio an unseen spelling is not even reported
 
 
 class _WordCache(dict[str, str]):
@@ -96,6 +96,14 @@ class _WordCache(dict[str, str]):
         return key.skeleton
 
 
+class _Bounds(dict[str, tuple[int, int]]):
+    """word -> :func:`geo._normalise.word_bounds` of it."""
+
+    def __missing__(self, word: str) -> tuple[int, int]:
+        value = self[word] = word_bounds(word)
+        return value
+
+
 def _word_key(
     translit: Transliteration, articles: frozenset[str], acronyms: frozenset[str], word: str
 ) -> WordKey:
@@ -107,7 +115,7 @@ def _word_key(
 
 
 def _is_latin(text: str) -> bool:
-    return all(not c.isalpha() or c.isascii() for c in text)
+    return text.isascii()
 
 
 class NameMatcher:
@@ -126,6 +134,7 @@ class NameMatcher:
         self.acronyms = acronyms
         self.articles = translit.latin.free_articles | translit.latin.hyphen_articles
         self._words = _WordCache(translit, self.articles, acronyms)
+        self._bounds = _Bounds()
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -141,11 +150,24 @@ class NameMatcher:
         auto = ahocorasick.Automaton()
         entries: list[_Entry] = []
         for key in sorted(table):
-            values = tuple(
-                (mid, kind, tuple(sorted(ids))) for (mid, kind), ids in sorted(table[key].items())
-            )
+            exact: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+            for (mid, kind), ids in sorted(table[key].items()):
+                exact.setdefault(mid, []).append((kind, tuple(sorted(ids))))
+            fuzzy = [
+                (mid, ids)
+                for (mid, kind), ids in sorted(table[key].items())
+                if kind == "place" and mid.isascii()
+            ]
             auto.add_word(key, len(entries))
-            entries.append((len(key), key.count(" ") - 1, values))
+            entries.append(
+                (
+                    len(key),
+                    key.count(" ") - 1,
+                    {mid: tuple(t) for mid, t in exact.items()},
+                    tuple(mid for mid, _ in fuzzy),
+                    tuple(tuple(sorted(ids)) for _, ids in fuzzy),
+                )
+            )
         if entries:
             auto.make_automaton()
         return cls(translit, auto, entries, acronyms)
@@ -211,44 +233,38 @@ class NameMatcher:
             return words, [], []
         starts = list(accumulate(map((1).__add__, map(len, words)), initial=0))
         mids = cache.mids
+        bounds = self._bounds
         hits: list[Hit] = []
-        # A hit's word number is the count of spaces before it: looked up in the sorted space
-        # offsets (bisect), not counted over the text again for every hit (quadratic).
-        spaces = [m.start() for m in _SPACE.finditer(low)]
+        pos = count = 0
         for s, entry in found:
-            first = bisect_right(spaces, s) - 1
-            last = first + entry[1] - 1
-            span = words[first : last + 1]
-            mid = " ".join([m for m in map(mids.__getitem__, span) if m])
-            lo = word_bounds(words[first])[0]
-            hi = word_bounds(words[last])[1]
-            hits.extend(
-                self._rank(starts[first] + lo, starts[last] + hi, first, last, mid, entry[2])
-            )
+            # Hits come in order of their end: the spaces before each are counted on from the
+            # previous hit's start, so a document costs its length, not length x hits.
+            if s + 1 >= pos:
+                count += low.count(" ", pos, s + 1)
+            else:
+                count -= low.count(" ", s + 1, pos)
+            pos = s + 1
+            first = count - 1
+            if entry[1] == 1:
+                last = first
+                mid = mids[words[first]]
+            else:
+                last = first + entry[1] - 1
+                mid = " ".join([m for m in map(mids.__getitem__, words[first : last + 1]) if m])
+            start = starts[first] + bounds[words[first]][0]
+            end = starts[last] + bounds[words[last]][1]
+            targets = entry[2].get(mid)
+            if targets is not None:
+                for kind, ids in targets:
+                    hits.append(Hit(start, end, first, last, mid, kind, ids, 1.0, mid))
+            elif entry[3] and mid.isascii():
+                best = extractOne(mid, entry[3], scorer=ratio, score_cutoff=MIN_RATIO)
+                if best is not None:
+                    name, score, k = best
+                    hits.append(
+                        Hit(start, end, first, last, mid, "place", entry[4][k], score / 100.0, name)
+                    )
         return words, starts, hits
-
-    @staticmethod
-    def _rank(
-        start: int,
-        end: int,
-        first: int,
-        last: int,
-        mid: str,
-        values: tuple[tuple[str, str, tuple[str, ...]], ...],
-    ) -> list[Hit]:
-        """One hit per kind of target: the exact names, or the closest by ratio."""
-        best: dict[str, Hit] = {}
-        latin = _is_latin(mid)
-        for name_mid, kind, ids in values:
-            cross = latin != _is_latin(name_mid)
-            score = 1.0 if name_mid == mid else 0.0 if cross else ratio(mid, name_mid) / 100.0
-            known = best.get(kind)
-            if known is not None and known.score > score:
-                continue
-            if known is not None and known.score == score:
-                ids = tuple(sorted({*known.ids, *ids}))
-            best[kind] = Hit(start, end, first, last, mid, kind, ids, score, name_mid, cross)
-        return list(best.values())
 
 
 def _keys(

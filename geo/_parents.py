@@ -105,6 +105,9 @@ _BEFORE = [
 # ... or begins where it ends (window after it).
 _AFTER = [re.compile(rf"['’]s\s+{_NAME}\s+(?P<head>{_PART})\b")]
 _WINDOW = 120
+_TRIGGER = re.compile(rf"\b(?:{_HEAD}|{_UNIT}|called|named|known)\b")
+# Every pattern before a place ends with one of these words, just before it.
+_LINKED = re.compile(r"\b(?:of|in|near|outside|inside|from)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,14 @@ def find_subplaces(
     """
     out: list[SubPlace] = []
     spans = list(taken)
+    # Only places with a trigger word (a head noun, a distance) just before them, or a
+    # possessive just after, can tie a sub-place: one pass finds the triggers.
     for i, (start, end, lat, lon) in enumerate(parents):
+        before = _LINKED.search(text, max(0, start - 12), start) is not None
+        if not before and text[end : end + 1] not in ("'", "’"):
+            continue
+        if before and not _TRIGGER.search(text, max(0, start - _WINDOW), start):
+            continue
         lo = max(0, start - _WINDOW)
         window = text[lo:start]
         found = _before(window, lo, i, lat, lon) or _after(text, end, i, lat, lon)

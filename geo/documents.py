@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -53,6 +54,8 @@ SUFFIXES = (".txt", ".jsonl")
 # Numeric character references that lost their "&#" on the way through a CMS: "x2019;".
 _BROKEN_ENTITY = re.compile(r"(?<![&#])x([0-9A-Fa-f]{2,4});")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EXOTIC_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_ODD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # A bare wire-service timestamp on its own line: yymmddHHMMSS plus milliseconds.
 _STAMP = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})(\d{6,9})\s*$", re.MULTILINE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -214,6 +217,14 @@ def _parse_published_text(text: str) -> tuple[date, Precision]:
     return a, "day"
 
 
+# A character Windows-1252 or Latin-1 gives a UTF-8 lead byte (0xC2-0xF4), then one it gives a
+# continuation byte (0x80-0xBF): the mark of mojibake that ftfy repairs.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
 def normalise_text(raw: str) -> str:
     """Repair mojibake, broken entities and control characters; keep line structure.
 
@@ -222,12 +233,23 @@ def normalise_text(raw: str) -> str:
     >>> normalise_text("Side Ax2019;s army â€” Town X")
     "Side A's army — Town X"
     """
-    text = _BROKEN_ENTITY.sub(lambda m: html.unescape(f"&#x{m.group(1)};"), raw)
-    text = ftfy.fix_text(text, normalization="NFC")
+    if ";" in raw:
+        text = _BROKEN_ENTITY.sub(lambda m: html.unescape(f"&#x{m.group(1)};"), raw)
+    else:
+        text = raw
+    if "&" in text or _MOJIBAKE_HINT.search(text):
+        text = ftfy.fix_text(text, normalization="NFC")
+    else:
+        # ftfy repairs HTML entities and UTF-8 read as Latin-1 or Windows-1252, which always
+        # leaves a lead byte character (Â ... ô) before a continuation one; without either it
+        # has nothing to repair, and testing for them costs a hundredth of running it.
+        text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", text)
-    # No-break and other exotic spaces become plain spaces so sentence splitting sees them.
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
+    # No-break and other exotic spaces become plain spaces so sentence splitting sees them;
+    # one search first, since most texts have neither those nor control characters.
+    if _ODD.search(text):
+        text = _CONTROL.sub(" ", text)
+        text = _EXOTIC_SPACE.sub(" ", text)
     return text
 
 

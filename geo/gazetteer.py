@@ -16,7 +16,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,14 +114,19 @@ class Place:
     @property
     def importance(self) -> float:
         """A 0-1 prior of how likely news means this place when it shares a name."""
-        weight = KIND_WEIGHT.get(self.kind, 0.3)
-        pop = min(math.log10(self.population + 1) / 6.5, 1.0) if self.population else 0.0
-        return 0.6 * weight + 0.4 * pop
+        return _importance(self.kind, self.population)
 
     @property
     def names(self) -> tuple[str, ...]:
         """The primary name followed by every alternate."""
         return (self.name, *self.alternates)
+
+
+@lru_cache(maxsize=4096)
+def _importance(kind: str, population: int) -> float:
+    weight = KIND_WEIGHT.get(kind, 0.3)
+    pop = min(math.log10(population + 1) / 6.5, 1.0) if population else 0.0
+    return 0.6 * weight + 0.4 * pop
 
 
 def _float(value: str, column: str) -> float:
@@ -253,17 +258,14 @@ class Gazetteer:
                 handler(GazetteerError(str(gpath), lineno, f"{exc}; row skipped"))
                 continue
             places[place.id] = place
-        files = [gpath, *config.files]
-        gaz = cls(places, translit=config.translit, files=())
+        gaz = cls(places, translit=config.translit, files=(gpath, *config.files))
         if aliases is not False:
             apath = config.aliases if aliases is None or aliases is True else Path(aliases)
             if apath.exists():
                 gaz.apply_aliases(apath, on_error=handler)
-                files.append(apath)
         if config.not_places.exists():
             gaz.not_places = _read_not_places(config.not_places, handler)
-            files.append(config.not_places)
-        gaz.files = tuple(files)
+            gaz.files = (*gaz.files, config.not_places)
         return gaz
 
     def apply_aliases(self, path: Path, *, on_error: ErrorHandler | None = None) -> None:
@@ -277,6 +279,8 @@ class Gazetteer:
                 self._apply_alias(row)
             except ValueError as exc:
                 handler(GazetteerError(str(path), lineno, f"{exc}; alias row skipped"))
+        if self.files:
+            self.files = (*self.files, path)  # the cached matcher and index follow the file
         for name in ("index", "_matchers"):
             self.__dict__.pop(name, None)
 
@@ -325,11 +329,26 @@ class Gazetteer:
 
     def key(self, name: str) -> str:
         """The ``mid`` key of ``name`` under this gazetteer's rules."""
-        return name_key(name, self.translit)
+        known = self._key_cache.get(name)
+        if known is None:
+            known = self._key_cache[name] = name_key(name, self.translit)
+        return known
+
+    @cached_property
+    def _key_cache(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def index(self) -> dict[str, tuple[Place, ...]]:
-        """``mid`` name key -> the places that carry it, most important first."""
+        """``mid`` name key -> the places that carry it, most important first.
+
+        The keys are computed once and kept on disk with the matcher (see :meth:`cached`).
+        """
+        ids = self.cached("index", [], self._index_ids)
+        places = self.places
+        return {key: tuple(places[i] for i in pids if i in places) for key, pids in ids.items()}
+
+    def _index_ids(self) -> dict[str, tuple[str, ...]]:
         found: dict[str, dict[str, Place]] = defaultdict(dict)
         for place in self.places.values():
             for name in place.names:
@@ -338,7 +357,7 @@ class Gazetteer:
                 if len(key) >= 3 and key not in self.blocked_keys:
                     found[key][place.id] = place
         return {
-            key: tuple(sorted(ps.values(), key=lambda p: (-p.importance, p.id)))
+            key: tuple(p.id for p in sorted(ps.values(), key=lambda p: (-p.importance, p.id)))
             for key, ps in found.items()
         }
 

@@ -16,13 +16,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from geo._geodesy import distance_km
+from geo._geodesy import haversine_km as distance_km
 from geo._matcher import Hit, NameMatcher, NameSpec
 from geo._normalise import NormalisedText, word_bounds
 from geo._parents import SubPlace, find_subplaces
-from geo._spans import select
 from geo.gazetteer import Gazetteer, Place
 
 __all__ = [
@@ -85,6 +84,7 @@ GENERIC_HEADS = frozenset(
     "compound market".split()
 )
 _HYPHENS = "-‐‑‒–—―"
+_COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w'’ -]{2,30}?)(?=[,.;:)\n]|\s+[a-z]|$)")
 # "the Foreign town of X": X is a town of the country that adjective names.
 _FOREIGN_TOWN = re.compile(
     r"\b(?P<adj>[A-Z][a-z]{3,})\s+(?:border\s+)?(?:town|city|village|port|capital|oasis)"
@@ -154,6 +154,7 @@ class Mention:
 COUNTRY = 10**10  # the "population" of a country in foreign_names()
 
 
+@lru_cache(maxsize=65536)
 def plain_key(name: str) -> str:
     """A name lower-cased and without diacritics: how foreign names are compared."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -180,7 +181,7 @@ def foreign_names(home_country: str) -> dict[str, int]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Found:
     """An accepted name hit with its span in the text (article included) and its places."""
 
@@ -234,6 +235,7 @@ class PlaceFinder:
         extra = [NameSpec(p, "person", p) for p in self.persons]
         extra += [NameSpec(m, "actor", m) for m in self.masks if m not in people]
         self._matcher = self.gazetteer.matcher(extra)
+        self._by_ids: dict[tuple[str, ...], tuple[Place, ...]] = {}
         # A full name ("Given Surname") named once makes a later bare surname a person too.
         self._surnames = {
             key.rsplit(" ", 1)[1] for key in map(self.gazetteer.key, self.persons) if " " in key
@@ -267,11 +269,14 @@ class PlaceFinder:
 
     def _abroad(self, text: str, start: int, end: int) -> bool:
         """ "Town, Country" or "the Foreign town of Town": the name is of a place abroad."""
-        m = re.match(r",\s*([A-Z][\w'’ -]{2,30}?)(?=[,.;:)\n]|\s+[a-z]|$)", text[end : end + 40])
-        if m is not None and plain_key(m.group(1)) in self._foreign_countries:
-            return True
-        m = _FOREIGN_TOWN.search(text[max(0, start - 50) : start])
-        return m is not None and self._foreign_adjective(m.group("adj"))
+        if text[end : end + 1] == ",":
+            m = _COUNTRY_AFTER.match(text, end, end + 40)
+            if m is not None and plain_key(m.group(1)) in self._foreign_countries:
+                return True
+        if text[max(0, start - 4) : start] == " of ":
+            m = _FOREIGN_TOWN.search(text[max(0, start - 50) : start])
+            return m is not None and self._foreign_adjective(m.group("adj"))
+        return False
 
     def _foreign_adjective(self, word: str) -> bool:
         """A demonym of a country abroad ("Foreignian" for Foreignia)."""
@@ -352,22 +357,24 @@ class PlaceFinder:
     ) -> tuple[list[_Found], list[tuple[int, int]]]:
         """Accepted place hits, no two overlapping, with masks applied and articles attached;
         and the spans of persons, actors and not-places."""
-        places = [h for h in hits if h.kind == "place" and self._acceptable(text, words, starts, h)]
-        blockers = [
-            h
-            for h in hits
-            if h.exact
-            and (h.kind == "person" or (h.kind == "not_place" and "given_name" not in h.ids))
-        ]
-        actors = [h for h in hits if h.kind == "actor" and h.exact]
-        chosen = select(
-            [*places, *blockers],
-            lambda h: (h.first, h.last + 1),
-            len(words),
-            lambda h: (h.first, h.first - h.last, h.kind == "place", -h.score),
-        )
-        named = {h.mid for h in chosen if h.kind == "person"}
-        surnames = {s for s in self._surnames if any(n.endswith(" " + s) for n in named)}
+        candidates: list[Hit] = []
+        blockers: list[Hit] = []
+        actors: list[Hit] = []
+        for h in hits:
+            kind = h.kind
+            if kind == "place":
+                if self._acceptable(text, words, starts, h):
+                    candidates.append(h)
+            elif h.score >= 1.0:
+                if kind == "actor":
+                    actors.append(h)
+                elif kind == "person" or "given_name" not in h.ids:
+                    blockers.append(h)
+        chosen = _leftmost_longest([*candidates, *blockers])
+        # A person named in full ("Given Surname") makes a later bare surname a person too.
+        surnames = {
+            h.mid.rsplit(" ", 1)[1] for h in chosen if h.kind == "person" and " " in h.mid
+        } & self._surnames
         # The actors covering each word, in list order: finding the actor around a hit then
         # costs the few actors at its first word, not a scan of every actor (linear time).
         covering: dict[int, list[Hit]] = {}
@@ -385,16 +392,20 @@ class PlaceFinder:
                     continue  # the whole name is an actor's ("Side A" named after a place)
                 inside = text[actor.start : actor.end]
             start = self._with_article(text, words, starts, hit)
-            ps = tuple(
-                sorted(
-                    (self.gazetteer.places[i] for i in hit.ids if i in self.gazetteer.places),
-                    key=lambda p: (-p.importance, p.id),
-                )
-            )
+            ps = self._places_of(hit.ids)
             if ps and not self._is_trap(text, hit, ps, start):
                 out.append(_Found(start, hit.end, hit, ps, inside))
         taken = [(h.start, h.end) for h in (*blockers, *actors)]
         return out, taken
+
+    def _places_of(self, ids: tuple[str, ...]) -> tuple[Place, ...]:
+        """The places of a name, most important first (kept per name)."""
+        known = self._by_ids.get(ids)
+        if known is None:
+            places = (self.gazetteer.places[i] for i in ids if i in self.gazetteer.places)
+            known = tuple(sorted(places, key=lambda p: (-p.importance, p.id)))
+            self._by_ids[ids] = known
+        return known
 
     def _acceptable(self, text: str, words: list[str], starts: list[int], hit: Hit) -> bool:
         """Whether a place hit is a mention: exact, or a close enough unseen spelling."""
@@ -485,13 +496,19 @@ class PlaceFinder:
         # Only the nearest anchor counts, so each anchor place once (with how often it is an
         # anchor): a long document then costs mentions x distinct places, not mentions squared.
         counts = Counter(p.id for p in anchors.values())
-        distinct = {p.id: p for p in anchors.values()}
+        distinct = {p.id: (p.id, p.lat, p.lon) for p in anchors.values()}
         mentions = []
         for i, f in enumerate(found):
-            own = anchors[i].id if i in anchors else None
-            others = [p for pid, p in distinct.items() if pid != own or counts[pid] > 1]
-            scored = [self._score(f, place, others) for place in f.places[:8]]
-            scored.sort(key=lambda c: (-c.score, c.place.id))
+            length = min(len(f.hit.mid) / 12.0, 1.0)
+            if len(f.places) == 1:  # a unique name is certain: no neighbours to weigh
+                place = f.places[0]
+                score = max(0.45 * place.importance + 0.25 * length, 0.6) + 0.3
+                scored = [Candidate(place, round(min(score * f.hit.score, 1.0), 3))]
+            else:
+                own = anchors[i].id if i in anchors else None
+                others = [t for pid, t in distinct.items() if pid != own or counts[pid] > 1]
+                scored = [self._score(f, p, others, length) for p in f.places[:8]]
+                scored.sort(key=lambda c: (-c.score, c.place.id))
             best = scored[0]
             mentions.append(
                 Mention(
@@ -501,25 +518,36 @@ class PlaceFinder:
                     place=best.place,
                     score=best.score,
                     candidates=tuple(scored[1:]),
-                    fuzzy=not f.hit.exact,
+                    fuzzy=f.hit.score < 1.0,
                     inside=f.inside,
                 )
             )
         return mentions
 
     @staticmethod
-    def _score(f: _Found, place: Place, anchors: Sequence[Place]) -> Candidate:
-        proximity = 0.0
-        others = [a for a in anchors if a.id != place.id]
-        # Only a shared name needs the neighbours to choose; a unique one is certain.
-        if others and len(f.places) > 1:
-            nearest = min(distance_km((place.lat, place.lon), (a.lat, a.lon)) for a in others)
-            proximity = math.exp(-nearest / 150.0)
-        length = min(len(f.hit.mid) / 12.0, 1.0)
+    def _score(
+        f: _Found, place: Place, anchors: Sequence[tuple[str, float, float]], length: float
+    ) -> Candidate:
+        """A shared name's candidate: its importance, the name's length, its nearness to the
+        places named without doubt elsewhere in the text."""
+        here = (place.lat, place.lon)
+        near = [distance_km(here, (lat, lon)) for pid, lat, lon in anchors if pid != place.id]
+        proximity = math.exp(-min(near) / 150.0) if near else 0.0
         score = 0.45 * place.importance + 0.25 * length + 0.3 * proximity
-        if len(f.places) == 1:
-            score = max(score, 0.6) + 0.3
         return Candidate(place, round(min(score * f.hit.score, 1.0), 3))
+
+
+def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    """Hits whose words do not overlap: the earliest start wins, then the longer, then a
+    person or not-place over a place of the same words, then the better score."""
+    hits.sort(key=lambda h: (h.first, h.first - h.last, h.kind == "place", -h.score))
+    out: list[Hit] = []
+    reach = -1
+    for h in hits:
+        if h.first > reach:
+            out.append(h)
+            reach = h.last
+    return out
 
 
 def _clear(places: Sequence[Place]) -> bool:

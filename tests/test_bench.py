@@ -117,3 +117,33 @@ def test_report_marks_skipped_sizes_and_ratios() -> None:
     assert "x0.250" in table  # places / peer
     assert "NOT MET" in table
     assert "not measured" in table
+
+
+def test_whole_process_rows_compare_with_the_peer(tmp_path: Path) -> None:
+    import sys
+
+    from bench import process
+    from bench.report import _process_rows
+
+    res = process.run_process([sys.executable, "-c", "pass"], 60.0, tmp_path)
+    assert res["wall_s"] > 0 and res["cpu_s"] >= 0 and res["peak_rss_mb"] > 0
+    failed = process.run_process([sys.executable, "-c", "raise SystemExit(3)"], 60.0, tmp_path)
+    assert failed["error"].startswith("exit 3")
+    rows = _process_rows(
+        {
+            "startup": {"wall_s": 0.3, "cpu_s": 0.2, "peak_rss_mb": 50.0},
+            "runs": [
+                {"name": "peer", "n": 2000, "wall_s": 4.0, "cpu_s": 3.0, "peak_rss_mb": 140.0},
+                {"name": "places", "n": 2000, "wall_s": 2.0, "cpu_s": 1.9, "peak_rss_mb": 90.0},
+                {"name": "places", "n": 100000, "skipped": "predicted 900 s"},
+            ],
+        }
+    )
+    assert [r.measure for r in rows] == [
+        "places start-up (1 article)",
+        "peer whole process",
+        "places whole process",
+        "places whole process",
+    ]
+    assert "2.0x faster than the peer" in rows[2].note
+    assert rows[3].rate == "not run"

@@ -327,3 +327,25 @@ def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read()
     proc.wait(timeout=300)
     assert err == "", err  # no traceback, no "Broken pipe" error line, no flush complaint
+
+
+def test_places_command_loads_no_geographic_stack(tmp_path: Path) -> None:
+    # Start-up: finding places needs neither geopy, folium, geopandas nor spaCy.
+    import subprocess
+    import sys
+
+    article = tmp_path / "a1.txt"
+    article.write_text("Fighting went on in Sirte on Monday.\n", encoding="utf-8")
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['frontline', '-q', 'places', {str(article)!r}, "
+        f"'-o', {str(tmp_path / 'o.csv')!r}]\n"
+        "try:\n    runpy.run_module('geo', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('geopy', 'folium', 'geopandas', 'spacy', 'shapely') "
+        "if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

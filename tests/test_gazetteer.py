@@ -9,6 +9,7 @@ import pytest
 from geo._geodesy import distance_km
 from geo.exceptions import DataFileError, GazetteerError
 from geo.gazetteer import Gazetteer, Place
+from geo.toponyms import PlaceFinder
 
 HEADER = "id,name,asciiname,alternatenames,lat,lon,kind,population,admin1,source\n"
 
@@ -216,3 +217,49 @@ def test_bad_population_is_a_bad_row(tmp_path: Path, population: str) -> None:
     gaz = Gazetteer.load(path, aliases=False, on_error=errors.append)
     assert sorted(gaz.places) == ["t:2"]
     assert [e.line for e in errors] == [2]
+
+
+def _tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "g.csv"
+    path.write_text(
+        "id,name,asciiname,alternatenames,lat,lon,kind,population,admin1,source\n"
+        "t:1,Qarnadah,,,30.0,10.0,town,,,test\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_matcher_is_cached_beside_the_gazetteer_and_follows_it(tmp_path: Path) -> None:
+    path = _tiny(tmp_path)
+    gaz = Gazetteer.load(path)
+    assert [m.text for m in PlaceFinder(gaz).find("Units reached Garnada.")] == ["Garnada"]
+    cached = sorted((tmp_path / ".cache").glob("matcher-*.pickle"))
+    assert len(cached) == 1
+    # Loaded again, the same file is used; a changed gazetteer gets a new one.
+    assert PlaceFinder(Gazetteer.load(path)).find("Units reached Garnada.")
+    assert sorted((tmp_path / ".cache").glob("matcher-*.pickle")) == cached
+    path.write_text(path.read_text() + "t:2,Bir Sabkha,,,30.1,10.1,village,,,test\n")
+    gaz2 = Gazetteer.load(path)
+    assert [m.text for m in PlaceFinder(gaz2).find("Units reached Bir Sabkha.")] == ["Bir Sabkha"]
+    assert sorted((tmp_path / ".cache").glob("matcher-*.pickle")) != cached
+
+
+def test_cache_goes_elsewhere_when_the_folder_is_not_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    path = _tiny(data)
+    (data / ".cache").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv("FRONTLINE_CACHE_DIR", raising=False)
+    assert PlaceFinder(Gazetteer.load(path)).find("Units reached Garnada.")
+    assert list((tmp_path / "user-cache" / "frontline").glob("matcher-*.pickle"))
+
+
+def test_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+    path = _tiny(tmp_path)
+    PlaceFinder(Gazetteer.load(path))
+    for f in (tmp_path / ".cache").glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+    assert PlaceFinder(Gazetteer.load(path)).find("Units reached Garnada.")
