@@ -340,7 +340,8 @@ def analyse_in_parts(
     if len(parts) == 1:
         return extractor.extract_with_mentions(doc)
     log.warning(
-        "%s: %d characters, over the cap of %d: extracted in %d parts cut at paragraph breaks",
+        "%s: %d characters, over the cap of %d: extracted in %d parts (cut at paragraph, line or "
+        "sentence breaks)",
         doc.location,
         len(doc.text),
         max_chars,
