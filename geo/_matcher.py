@@ -74,6 +74,7 @@ _Targets = tuple[tuple[str, tuple[str, ...]], ...]  # ((kind, ids), ...)
 # (key length with its bounding spaces, words spanned, name mid -> targets, the Latin mids of
 # places to rank unseen spellings against, and their targets, aligned)
 _Entry = tuple[int, int, dict[str, _Targets], tuple[str, ...], tuple[tuple[str, ...], ...]]
+_CACHE_WORDS = 400_000  # distinct words kept keyed before the cache starts again
 MIN_RATIO = 60.0  # below this rapidfuzz ratio an unseen spelling is not even reported
 
 
@@ -220,6 +221,10 @@ class NameMatcher:
         """
         words = split_words(text)
         cache = self._words
+        if len(cache) > _CACHE_WORDS:  # a bound on memory over a huge, varied corpus
+            cache.clear()
+            cache.mids.clear()
+            self._bounds.clear()
         cased = " " + " ".join(map(cache.__getitem__, words)) + " "
         low = cased.lower()
         found: list[tuple[int, _Entry]] = []

@@ -329,9 +329,12 @@ class Gazetteer:
 
     def key(self, name: str) -> str:
         """The ``mid`` key of ``name`` under this gazetteer's rules."""
-        known = self._key_cache.get(name)
+        cache = self._key_cache
+        known = cache.get(name)
         if known is None:
-            known = self._key_cache[name] = name_key(name, self.translit)
+            if len(cache) > 200_000:  # a bound on memory over a huge, varied corpus
+                cache.clear()
+            known = cache[name] = name_key(name, self.translit)
         return known
 
     @cached_property
