@@ -31,8 +31,9 @@ from geo._translit import Transliteration, WordKey
 
 __all__ = ["Hit", "NameMatcher", "NameSpec"]
 
-FORMAT = 2  # bump when the pickled layout changes
+FORMAT = 3  # bump when the pickled layout changes
 ARTICLE = "~"  # the skeleton of an article word: a gap that only article variants span
+FUSED = "~"  # marks the mid key of a fused spelling, which is never exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,18 +298,20 @@ def _keys(
         return sorted(out)
     lo, hi = word_bounds(words[0])
     first = words[0][lo:hi]
-    # "Azzawiya", "Alkhums", "AlWigh": the article written fused with the first word.
+    # "Azzawiya", "Alkhums", "AlWigh": the article written fused with the first word. Such a
+    # spelling is also an English word's ("Assert"), so it is never exact: its mid key is
+    # marked, and the hit is ranked, and judged, as an unseen spelling.
     for prefix in ("al", "el", "a" + first[:1].lower()):
         fused = translit.word(prefix + first.lower())
         if fused.skeleton:
             key = " ".join([fused.skeleton.lower(), *core[1:]])
-            out.add((_pad(key), " ".join([fused.mid, *mids[1:]])))
+            out.add((_pad(key), FUSED + " ".join([fused.mid, *mids[1:]])))
     # "Abugrein": a particle written fused with the next word.
     if len(names) == 2 and first.lower() in translit.latin.particles:
         lo2, hi2 = word_bounds(names[1][0])
         joined = translit.word(first + names[1][0][lo2:hi2].lower())
         if joined.skeleton:
-            out.add((_pad(joined.skeleton.lower()), joined.mid))
+            out.add((_pad(joined.skeleton.lower()), FUSED + joined.mid))
     return sorted(out)
 
 

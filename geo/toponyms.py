@@ -425,6 +425,9 @@ class PlaceFinder:
         if any(hit.mid == hit.name + suffix for suffix in self._nisba):
             return False  # "al-Townxi" is a man from Town X, "Townxi fighters" its people
         if hit.first == hit.last:
+            word = text[hit.start : hit.end]
+            if word.isupper() and len(word) <= 4:
+                return False  # "ABC" is an abbreviation, not a misspelt name
             return self._place_context(text, words, starts, hit)
         return True
 
@@ -587,8 +590,8 @@ def _word_before(
     if j < 0:
         return ""
     gap = text[starts[j] + len(words[j]) : starts[i]]
-    if any(not (c.isspace() or c in _HYPHENS or c.isalpha()) for c in gap):
-        return ""
+    if any(not (c.isspace() or c in _HYPHENS or c.isalpha() or c in "#@") for c in gap):
+        return ""  # punctuation between: no context (a hashtag's # is none)
     return words[j].lower()
 
 

@@ -60,9 +60,10 @@ def test_punctuation_is_not_an_article() -> None:
 
 
 def test_fused_article_and_particle() -> None:
+    # Found, but never exact: a fused spelling is also an English word's ("Assert").
     found = _found("Reports from AlQarnadah and from Abutirfas.")
-    assert ("AlQarnadah", "p:qarnadah", True) in found
-    assert ("Abutirfas", "p:abu", True) in found
+    assert ("AlQarnadah", "p:qarnadah", False) in found
+    assert ("Abutirfas", "p:abu", False) in found
 
 
 def test_lower_case_words_are_no_names() -> None:

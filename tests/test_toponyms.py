@@ -357,6 +357,8 @@ def test_spelling_families(invented: PlaceFinder, text: str, surface: str, pid: 
         "Qia officials said nothing.",  # an abbreviation is only one in capitals
         "Sebkha officials said nothing.",  # an unseen spelling alone at a sentence start
         "They met at Bir sebkha.",  # a lower-case word is no part of a name
+        "Azzawra is what they call it.",  # a fused spelling at a sentence start
+        "QRND said so.",  # capitals: an abbreviation, not a misspelt name
     ],
 )
 def test_family_negatives(invented: PlaceFinder, text: str) -> None:
