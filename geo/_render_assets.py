@@ -1,8 +1,10 @@
 """Static assets of the map page: vendored JS/CSS for the offline page, icons, CSS and scripts.
 
-Third-party code is never kept in the repository: the offline page reads Leaflet and
-leaflet.timeline from the npm packages that ``make vendor`` installs into
-``vendor/node_modules`` and inlines them. Everything else here is our own code.
+Third-party code is never kept in the repository: the offline page inlines Leaflet and
+leaflet.timeline from the npm packages, which a wheel carries in ``geo/_vendor`` (copied there
+by ``setup.py`` when the wheel is built), ``make vendor`` installs into ``vendor/node_modules``
+of a checkout, and :func:`install_command` into the user's cache. Everything else here is our
+own code.
 """
 
 from __future__ import annotations
@@ -24,28 +26,49 @@ __all__ = [
     "CDN_LEAFLET_JS",
     "CDN_TIMELINE_JS",
     "EVENT_ICONS",
+    "LEAFLET_VERSION",
+    "TIMELINE_VERSION",
     "VendorError",
     "Vendored",
     "contested_marker_svg",
     "event_icon_html",
     "find_vendor",
     "hatch_defs",
+    "install_command",
     "load_vendored",
     "page_assets",
 ]
 
 log = logging.getLogger(__name__)
 
-# The versions folium 0.20 pins, and package.json installs for the offline page.
-CDN_LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-CDN_LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
-CDN_TIMELINE_JS = "https://cdn.jsdelivr.net/npm/leaflet.timeline@1.6.0/dist/leaflet.timeline.min.js"
+# The versions folium 0.20 pins; package.json installs the same for the offline page.
+LEAFLET_VERSION = "1.9.3"
+TIMELINE_VERSION = "1.6.0"
+CDN_LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
+CDN_LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+CDN_TIMELINE_JS = (
+    f"https://cdn.jsdelivr.net/npm/leaflet.timeline@{TIMELINE_VERSION}/dist/leaflet.timeline.min.js"
+)
 
 _VENDOR_FILES = {
     "leaflet_js": "leaflet/dist/leaflet.js",
     "leaflet_css": "leaflet/dist/leaflet.css",
     "timeline_js": "leaflet.timeline/dist/leaflet.timeline.js",
 }
+
+
+def user_vendor_dir() -> Path:
+    """Where the command in :class:`VendorError`'s message installs the libraries."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "frontline" / "vendor"
+
+
+def install_command() -> str:
+    """The shell command that installs the libraries for the offline map."""
+    return (
+        f"npm install --prefix {user_vendor_dir()} "
+        f"leaflet@{LEAFLET_VERSION} leaflet.timeline@{TIMELINE_VERSION}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,33 +82,58 @@ class Vendored:
 
 
 def find_vendor(override: Path | str | None = None) -> Path:
-    """The ``node_modules`` folder holding the vendored libraries.
+    """The folder holding the browser libraries, laid out as ``node_modules``.
 
-    ``override`` when given, else ``$FRONTLINE_VENDOR`` when set, else ``vendor/node_modules``
-    in the working directory or in the checkout this module lives in.
+    ``override`` when given, else ``$FRONTLINE_VENDOR`` when set, else the first that has
+    them of: the copy inside the installed package (wheels carry one), the user's cache
+    (:func:`install_command` fills it) and ``vendor/node_modules`` of the checkout this module
+    lives in (``make vendor``).
 
     Raises
     ------
     VendorError
-        When none holds Leaflet and leaflet.timeline (run ``make vendor``).
+        When none holds Leaflet and leaflet.timeline; the message names the command that
+        installs them.
     """
     if override is not None:
         candidates = [Path(override)]
     elif os.environ.get("FRONTLINE_VENDOR"):
         candidates = [Path(os.environ["FRONTLINE_VENDOR"])]
     else:
+        here = Path(__file__).resolve().parent
         candidates = [
-            Path.cwd() / "vendor" / "node_modules",
-            Path(__file__).resolve().parent.parent / "vendor" / "node_modules",
+            here / "_vendor",
+            user_vendor_dir() / "node_modules",
+            here.parent / "vendor" / "node_modules",
         ]
     for cand in candidates:
         if all((cand / rel).is_file() for rel in _VENDOR_FILES.values()):
             return cand
     tried = ", ".join(str(c) for c in candidates)
     raise VendorError(
-        f"the offline map needs Leaflet and leaflet.timeline from npm; run `make vendor` "
-        f"(looked in {tried})"
+        f"the offline map needs Leaflet {LEAFLET_VERSION} and leaflet.timeline "
+        f"{TIMELINE_VERSION} (npm packages), and this installation has none; install them with "
+        f"`{install_command()}` (in a checkout: `make vendor`), or set FRONTLINE_VENDOR to a "
+        f"node_modules folder that has them (looked in {tried})"
     )
+
+
+def _banner(pkg_dir: Path) -> str:
+    """A comment crediting a library by its licence's copyright line (kept with its code)."""
+    meta: dict[str, str] = {}
+    try:
+        meta = json.loads((pkg_dir / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.debug("no package.json for the banner of %s: %s", pkg_dir, exc)
+    holder = ""
+    lic = pkg_dir / "LICENSE"
+    if lic.is_file():
+        holder = next(
+            (ln.strip() for ln in lic.read_text(encoding="utf-8").splitlines() if "opyright" in ln),
+            "",
+        )
+    name, version, spdx = (meta.get(k, "?") for k in ("name", "version", "license"))
+    return f"/* {name} {version}, {spdx} licence. {holder} */\n".replace("*/ */", "*/")
 
 
 def _script_safe(js: str) -> str:
@@ -130,10 +178,13 @@ def load_vendored(vendor_dir: Path | str | None = None) -> Vendored:
     css_path = root / _VENDOR_FILES["leaflet_css"]
     versions = {name: _version(root / name) for name in ("leaflet", "leaflet.timeline")}
     log.debug("inlining vendored libraries from %s: %s", root, versions)
+    leaflet = (root / _VENDOR_FILES["leaflet_js"]).read_text(encoding="utf-8")
+    timeline = (root / _VENDOR_FILES["timeline_js"]).read_text(encoding="utf-8")
+    bundled = _banner(root / "diesal") if (root / "diesal").is_dir() else ""
     return Vendored(
-        leaflet_js=_script_safe((root / _VENDOR_FILES["leaflet_js"]).read_text(encoding="utf-8")),
+        leaflet_js=_script_safe(_banner(root / "leaflet") + leaflet),
         leaflet_css=_inline_css_urls(css_path.read_text(encoding="utf-8"), css_path.parent),
-        timeline_js=_script_safe((root / _VENDOR_FILES["timeline_js"]).read_text(encoding="utf-8")),
+        timeline_js=_script_safe(_banner(root / "leaflet.timeline") + bundled + timeline),
         versions=versions,
     )
 
