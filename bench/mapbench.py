@@ -84,7 +84,6 @@ def synthetic_events(n: int, seed: int = 2020) -> list[Any]:
 
 def build(spec: dict[str, Any]) -> dict[str, Any]:
     """Child task: build the control history and the offline map page of ``spec["events"]``."""
-    from geo.cli.map import packaged_basemap
     from geo.control import ControlHistory
     from geo.render import render_map
     from geo.sides import Sides
@@ -96,14 +95,7 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     history = ControlHistory(events, sides=sides, published=published)
     t1 = time.perf_counter()
-    render_map(
-        history,
-        sides,
-        offline=True,
-        out_path=out,
-        title="frontline bench",
-        basemap=packaged_basemap(),
-    )
+    render_map(history, sides, offline=True, out_path=out, title="frontline bench")
     t2 = time.perf_counter()
     days = sorted(published.values())
     return {

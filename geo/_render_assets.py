@@ -37,6 +37,7 @@ __all__ = [
     "install_command",
     "load_vendored",
     "page_assets",
+    "user_cache_dir",
 ]
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,15 @@ _VENDOR_FILES = {
 }
 
 
+def user_cache_dir() -> Path:
+    """frontline's folder in the user's cache (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "frontline"
+
+
 def user_vendor_dir() -> Path:
     """Where the command in :class:`VendorError`'s message installs the libraries."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "frontline" / "vendor"
+    return user_cache_dir() / "vendor"
 
 
 def install_command() -> str:

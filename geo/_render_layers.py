@@ -28,6 +28,7 @@ from typing import Any, Protocol, runtime_checkable
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo._render_cache import PartsCache
 from geo._render_html import KIND_LABELS, esc, fmt_fuzzy, fmt_iso, safe_colour, safe_url
 from geo._render_topo import TopologyBuilder
 from geo.control import ControlChange, PlaceState, SourceRef
@@ -35,6 +36,7 @@ from geo.sides import Sides
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "PAGE_GRID",
     "HistoryLike",
     "MapData",
     "build_data",
@@ -50,7 +52,7 @@ CONTESTED, UNKNOWN = "contested", "unknown"
 _NEUTRAL = "#8a8a8a"
 _CONTESTED_LINE = "#555555"
 _PRECISION = {"day": 0, "month": 1, "year": 2}
-_GRID_DEG = 1e-4  # ~10 m coordinate precision in the page
+PAGE_GRID = 1e-4  # degrees: ~10 m, the coordinate precision of the page
 _SIMPLIFY_DEG = 0.002  # ~200 m: invisible at the zooms a war map is read at
 _RECENT_DAYS = 30  # the first view fits the front and what happened in this many days
 
@@ -99,9 +101,12 @@ class _Timelines(Protocol):
 
 @runtime_checkable
 class _Parts(Protocol):
-    """A history that gives the pieces of its zones (cells and front stretches) per day."""
+    """A history that gives the pieces of its zones (cells and front stretches) per day, and a
+    key to them."""
 
     def zone_parts(self, day: date) -> Any: ...
+
+    def zone_key(self, day: date) -> str: ...
 
 
 @dataclass
@@ -288,7 +293,7 @@ class _Builder:
         self.names = names
         self.place_index: dict[str, int] = {}
         self.places: list[list[Any]] = []
-        self.topology = TopologyBuilder(grid=_GRID_DEG, tolerance=_SIMPLIFY_DEG)
+        self.topology = TopologyBuilder(grid=PAGE_GRID, tolerance=_SIMPLIFY_DEG)
 
     def day(self, d: date | None) -> int | None:
         return None if d is None else (d - self.start).days
@@ -364,10 +369,19 @@ def _place_timelines(b: _Builder, periods: list[date]) -> None:
             last[st.place_id] = st
 
 
-def _zone_pieces(history: HistoryLike, day: date) -> tuple[list[tuple[str, Any]], list[Any]]:
-    """The cells and front stretches of one day; whole zones when the history has no parts."""
+def _zone_pieces(
+    history: HistoryLike, day: date, cache: PartsCache | None = None
+) -> tuple[list[tuple[str, Any]], list[Any]]:
+    """The cells and front stretches of one day (from the cache when it has their layout);
+    whole zones when the history has no parts."""
     if isinstance(history, _Parts):
+        key = history.zone_key(day) if cache is not None else ""
+        found = cache.get(key) if cache is not None else None
+        if found is not None:
+            return found
         parts = history.zone_parts(day)
+        if cache is not None:
+            return cache.put(key, list(parts.cells), list(parts.front))
         return list(parts.cells), list(parts.front)
     zones = history.zones(day)
     cells: list[tuple[str, Any]] = []
@@ -379,16 +393,18 @@ def _zone_pieces(history: HistoryLike, day: date) -> tuple[list[tuple[str, Any]]
     return cells, [] if line is None or line.is_empty else [line]
 
 
-def _geometry(b: _Builder, periods: list[date]) -> tuple[list[int], list[int], set[str]]:
+def _geometry(
+    b: _Builder, periods: list[date], cache: PartsCache | None
+) -> tuple[list[int], list[int], set[str], list[Any]]:
     """Runs ``[piece, side, first period, last period]`` of zone cells and ``[piece, first,
-    last]`` of front stretches, flattened; and the sides that hold any zone."""
+    last]`` of front stretches, flattened; the sides that hold any zone; the last front."""
     zone_runs: dict[tuple[int, int], list[int]] = {}
     front_runs: dict[int, list[int]] = {}
     zr: list[list[int]] = []
     fr: list[list[int]] = []
     seen: set[str] = set()
     for k, first in enumerate(periods):
-        cells, front = _zone_pieces(b.history, first)
+        cells, front = _zone_pieces(b.history, first, cache)
         for side, geom in cells:
             if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
                 continue
@@ -410,7 +426,7 @@ def _geometry(b: _Builder, periods: list[date]) -> tuple[list[int], list[int], s
             elif frun is None or frun[2] != k:
                 front_runs[line] = frun = [line, k, k]
                 fr.append(frun)
-    return [x for r in zr for x in r], [x for r in fr for x in r], seen
+    return [x for r in zr for x in r], [x for r in fr for x in r], seen, front
 
 
 def _events(b: _Builder, changes: list[ControlChange], periods: list[date], days: int) -> list[Any]:
@@ -520,6 +536,7 @@ def build_data(
     importance: Mapping[str, float] | None = None,
     first_data: date | None = None,
     max_labels: int = 80,
+    cache: PartsCache | None = None,
 ) -> MapData:
     """Encode everything the map shows between ``start`` and ``end`` (inclusive).
 
@@ -542,6 +559,9 @@ def build_data(
         The first day with evidence (see :func:`data_range`); before it the page says so.
     max_labels
         Label candidates: at most this many places, the best ranked.
+    cache
+        Zone pieces of earlier builds (:class:`geo._render_cache.PartsCache`), reused and
+        added to.
     """
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
@@ -550,9 +570,8 @@ def build_data(
     _place_timelines(b, periods)
     changes = _changes_in(history, start, end)
     events = _events(b, changes, periods, event_days)
-    zones, front, zone_sides = _geometry(b, periods)
+    zones, front, zone_sides, last_front = _geometry(b, periods, cache)
     _label_ranks(b, changes, importance or {}, max_labels)
-    last_front = _zone_pieces(history, periods[-1])[1]
     topology = b.topology.build()
     kinds = list(KIND_LABELS)
     for ev in events:

@@ -105,7 +105,7 @@ class TopologyBuilder:
         if kind not in _POLYGONAL and kind not in _LINEAR:
             raise ValueError(f"cannot store a {kind} in the topology")
         target = self._polygons if kind in _POLYGONAL else self._lines
-        key = ("p" if kind in _POLYGONAL else "l", shapely.to_wkb(geom))
+        key = ("p" if kind in _POLYGONAL else "l", self._grid_key(geom))
         index = self._seen.get(key)
         if index is None:
             index = self._seen[key] = len(target)
@@ -113,11 +113,23 @@ class TopologyBuilder:
         self._by_id[id(geom)] = (geom, index)  # the reference keeps the id from being reused
         return index
 
+    def _grid_key(self, geom: BaseGeometry) -> bytes:
+        """The geometry as the page will see it (its points snapped as :meth:`build` snaps
+        them): two that snap to the same grid points are one."""
+        parts = shapely.get_parts(geom)
+        rings = shapely.get_rings(parts) if geom.geom_type in _POLYGONAL else parts
+        counts = shapely.get_num_coordinates(rings).astype(np.int64)
+        xy = np.rint(shapely.get_coordinates(geom) / self.grid).astype(np.int64)
+        key: bytes = counts.tobytes() + b"|" + xy.tobytes()
+        return key
+
     def build(self) -> Topology:
         """Cut everything into shared arcs and encode them."""
         everything = [*self._polygons, *self._lines]
+        # The origin on a whole grid step (the nearest to the corner): geometries that snap to
+        # the same grid points give the same steps however far they were from them.
         lo = (
-            np.floor(np.array(shapely.total_bounds(everything)[:2]) / self.grid)
+            np.rint(np.array(shapely.total_bounds(everything)[:2]) / self.grid)
             if everything
             else np.zeros(2)
         )
@@ -149,7 +161,9 @@ class TopologyBuilder:
         return Topology(origin, self.grid, self._encode(pieces), polygons, lines)
 
     def _codes(self, geom: BaseGeometry, lo: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-        xy = np.rint(shapely.get_coordinates(geom) / self.grid - lo).astype(np.int64)
+        # Snapped as _grid_key snaps (lo is a whole number of steps): the same points, the
+        # same steps.
+        xy = (np.rint(shapely.get_coordinates(geom) / self.grid) - lo).astype(np.int64)
         codes = xy[:, 0] * _SHIFT + xy[:, 1]
         keep = np.ones(len(codes), dtype=bool)
         keep[1:] = codes[1:] != codes[:-1]  # repeated points after snapping
@@ -208,9 +222,14 @@ def _junctions(chains: _Chains) -> np.ndarray[Any, Any]:
             rows.append(np.column_stack([inner, np.minimum(prev, nxt), np.maximum(prev, nxt)]))
     if not rows:
         return np.array(sorted(set(ends)), dtype=np.int64)
-    table = np.unique(np.vstack(rows), axis=0)
-    point, count = np.unique(table[:, 0], return_counts=True)
-    return np.union1d(point[count > 1], np.array(ends, dtype=np.int64))
+    table = np.vstack(rows)
+    # One number per neighbour pair (a collision only hides a junction: arcs then share less,
+    # never wrongly); a point is a junction when it has two different pairs.
+    pair = table[:, 1] * np.int64(0x9E3779B1) ^ table[:, 2]
+    order = np.lexsort((pair, table[:, 0]))
+    point, pair = table[order, 0], pair[order]
+    differ = (point[1:] == point[:-1]) & (pair[1:] != pair[:-1])
+    return np.union1d(point[1:][differ], np.array(ends, dtype=np.int64))
 
 
 def _split_like(

@@ -21,6 +21,7 @@ than ``stale_days`` is ``stale``.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -298,6 +299,13 @@ class ControlHistory:
             if ctl[pid] in self.sides.ids
         ]
         return held, [(a, b) for a in self.sides.ids for b in self.sides.opponents(a)]
+
+    def zone_key(self, day: date) -> str:
+        """A digest of everything the zones and front line of ``day`` depend on: two days with
+        the same key have the same zones (a map's cache of pieces is keyed by it)."""
+        held, rivals = self._held(day)
+        parts = (self._zone_map.fingerprint(), self.max_distance_km, self.sides.ids, rivals, held)
+        return hashlib.sha1(repr(parts).encode()).hexdigest()
 
     def zone_parts(self, day: date) -> ZoneParts:
         """The pieces of the zones and the front line on ``day``, before they are merged (see

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,11 @@ from geo._render_assets import (
     load_vendored,
     page_assets,
 )
+from geo._render_cache import PartsCache
 from geo._render_html import KIND_LABELS, esc, fmt_day, safe_colour, side_label
 from geo._render_layers import (
     ACTIVITY_KINDS,
+    PAGE_GRID,
     HistoryLike,
     MapData,
     build_data,
@@ -316,6 +319,7 @@ def render_map(
     theatre: Theatre | None = None,
     names: Mapping[str, str] | None = None,
     importance: Mapping[str, float] | None = None,
+    cache: Path | str | None = None,
 ) -> Path:
     """Write the interactive map of a control history to one HTML page.
 
@@ -344,6 +348,9 @@ def render_map(
         The name to show per place id (the one news uses) instead of the gazetteer's.
     importance
         A 0-1 weight per place id: important places get their labels first.
+    cache
+        A file keeping the zones' pieces between builds (:mod:`geo._render_cache`): a rebuild
+        after new articles computes only the periods that changed. The page is the same.
 
     Returns
     -------
@@ -363,16 +370,18 @@ def render_map(
     first, last = data_range(history)
     start = start or first
     end = end or max(last, start)
-    data = build_data(
-        history,
-        sides,
-        start=start,
-        end=end,
-        event_days=event_days,
-        names=names,
-        importance=importance,
-        first_data=first,
-    )
+    with PartsCache(cache, grid=PAGE_GRID) if cache is not None else nullcontext() as parts:
+        data = build_data(
+            history,
+            sides,
+            start=start,
+            end=end,
+            event_days=event_days,
+            names=names,
+            importance=importance,
+            first_data=first,
+            cache=parts,
+        )
     fmap = build_map(
         data, sides, title=title, offline=offline, vendor_dir=vendor_dir, theatre=theatre
     )

@@ -19,6 +19,7 @@ the held places in and caches the result per span of constant control.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
@@ -94,7 +95,9 @@ class ZoneMap:
     ) -> None:
         self.bounds = bounds
         self._land = land
+        self._land_given = land
         self._land_path = land_path
+        self._fingerprint: str | None = None
         self._proj: tuple[Transformer, Transformer] | None = None
         self._land_m: BaseGeometry | None = None
         # Pieces that do not depend on the day, or only on a place and its neighbours: kept
@@ -116,6 +119,19 @@ class ZoneMap:
                 Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True),
             )
         return self._proj
+
+    def fingerprint(self) -> str:
+        """A digest of what every day's zones here depend on besides the held places: the
+        bounds (the projection) and the land (the geometry given, else its file)."""
+        if self._fingerprint is None:
+            if self._land_given is not None:
+                land = hashlib.sha1(shapely.to_wkb(self._land_given)).hexdigest()
+            else:
+                path = self._land_path or load_theatre().land_path
+                stat = path.stat() if path is not None and path.exists() else None
+                land = f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat else "no land"
+            self._fingerprint = hashlib.sha1(f"{self.bounds!r}|{land}".encode()).hexdigest()
+        return self._fingerprint
 
     def land_metric(self) -> BaseGeometry | None:
         """The land in metres, or None when the land file is missing."""
@@ -240,17 +256,7 @@ class ZoneMap:
             rivals = [(sides[0], sides[1])] if len(sides) >= 2 else []
         fronts = {(a, b) for a, b in rivals} | {(b, a) for a, b in rivals}
         side_of = [side for _, side in pts]
-        found = shapely.STRtree(cells).query(cells, predicate="intersects") if fronts else []
-        pairs = []
-        for i, j in sorted(zip(*(found if len(found) else ([], [])), strict=True)):
-            i, j = int(i), int(j)
-            # Rival sides only, and only neighbours close enough for both to reach the edge.
-            if (
-                i < j
-                and (side_of[i], side_of[j]) in fronts
-                and shapely.distance(points[i], points[j]) <= 2 * reach
-            ):
-                pairs.append((i, j))
+        pairs = _rival_pairs(cells, np.asarray(xs), np.asarray(ys), side_of, fronts, reach)
         keys_ij = [(keys[i], keys[j], reach, wkbs[i], wkbs[j]) for i, j in pairs]
         front = self._edges_of(keys_ij, pairs, cells, reaches)
         return _Layout(tuple(side_of), clips, tuple(p for p in front if p is not None))
@@ -309,6 +315,33 @@ class ZoneMap:
                 lines = [g for g in getattr(part, "geoms", [part]) if g.length > 0]
                 self._edges[keys[n]] = _Piece(shapely.multilinestrings(lines)) if lines else None
         return [self._edges[key] for key in keys]
+
+
+def _rival_pairs(
+    cells: Any,
+    xs: np.ndarray[Any, Any],
+    ys: np.ndarray[Any, Any],
+    side_of: Sequence[str],
+    fronts: Collection[tuple[str, str]],
+    reach: float,
+) -> list[tuple[int, int]]:
+    """``(i, j)``, ``i < j``, of neighbouring cells held by rival sides whose places are close
+    enough for both to reach their shared edge; in order."""
+    if not fronts:
+        return []
+    names = sorted(set(side_of))
+    code = {s: k for k, s in enumerate(names)}
+    sides = np.array([code[s] for s in side_of])
+    rival = np.zeros((len(names), len(names)), dtype=bool)
+    for a, b in fronts:
+        if a in code and b in code:
+            rival[code[a], code[b]] = True
+    i, j = shapely.STRtree(cells).query(cells, predicate="intersects")
+    near = np.hypot(xs[i] - xs[j], ys[i] - ys[j]) <= 2 * reach
+    keep = (i < j) & rival[sides[i], sides[j]] & near
+    i, j = i[keep], j[keep]
+    order = np.lexsort((j, i))
+    return list(zip(i[order].tolist(), j[order].tolist(), strict=True))
 
 
 def _to_degrees(pieces: Sequence[_Piece], back: Transformer) -> None:

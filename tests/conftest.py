@@ -1,8 +1,12 @@
-"""Fixtures shared by the tests of the control stages (fusion, analyst files, control, zones)."""
+"""Fixtures shared by the tests of the control stages (fusion, analyst files, control, zones),
+and a user cache folder of the run's own."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from control_cases import DATA, ROOT
@@ -13,6 +17,19 @@ from geo.events import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import Store, ingest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A user cache folder of the test run's own: maps' caches never land in the real one."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="module")

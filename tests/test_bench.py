@@ -147,3 +147,11 @@ def test_whole_process_rows_compare_with_the_peer(tmp_path: Path) -> None:
     ]
     assert "2.0x faster than the peer" in rows[2].note
     assert rows[3].rate == "not run"
+
+
+def test_the_map_row_builds_a_small_map(tmp_path: Path) -> None:
+    from bench.mapbench import build
+
+    res = build({"events": 200, "seed": 7, "html": str(tmp_path / "m.html")})
+    assert res["events"] == 200 and res["html_mb"] > 0 and res["build_s"] > 0
+    assert (tmp_path / "m.html").read_text(encoding="utf-8").count('id="fl-data"') == 1

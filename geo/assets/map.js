@@ -548,6 +548,16 @@
     slider.addTimelines(driver);
     var input = slider._timeSlider;
     input.step = String(DAY);
+    // Ticks on the slider: the change dates when there are few, else the first of each month
+    // (hundreds of ticks say nothing and cost a repaint of each at every step).
+    if (slider._datalist && stops.length > 60) {
+      var options = slider._datalist.querySelector('select') || slider._datalist;
+      options.innerHTML = '';
+      for (var m = new Date(T0); m.getTime() <= END; m.setUTCMonth(m.getUTCMonth() + 1, 1)) {
+        var tick = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth(), 1)).getTime();
+        if (tick >= T0) { L.DomUtil.create('option', '', options).value = String(tick); }
+      }
+    }
     input.setAttribute('aria-label', 'Date shown on the map');
     var labelsFor = {prev: 'Previous change', play: 'Play', pause: 'Pause', next: 'Next change'};
     Object.keys(labelsFor).forEach(function (cls) {

@@ -74,7 +74,7 @@ def command(
       frontline demo seeds/ --published 2020-06-06
       frontline demo --theatre ID|DIR ARTICLES/ --meta ARTICLES.csv
     """
-    from geo.cli.map import map_extras
+    from geo.cli.map import cache_file, map_extras
     from geo.control import ControlHistory
     from geo.events import EventExtractor
     from geo.render import data_range, render_map, write_embed_snippet
@@ -138,6 +138,7 @@ def command(
         end = max(min(end, th.period[1]), start)
     with Store(store_path) as st:
         extras = map_extras(st, history, th, None)
+    extras["cache"] = cache_file(store_path, th)
     name = th.default_map
     common: dict[str, Any] = {"start": start, "end": end, "theatre": th, **extras}
     online = render_map(history, th.sides, out_path=out / f"{name}.html", **common)

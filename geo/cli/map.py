@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from geo._render_assets import user_cache_dir
 from geo._render_names import baseline_names, importance, news_names
 from geo.cli import _common as c
 from geo.cli._options import date_option, output_format
@@ -19,7 +21,13 @@ from geo.render import DEFAULT_TITLE, VendorError, render_map, write_embed_snipp
 from geo.store import Store
 from geo.theatre import Theatre
 
-__all__ = ["command", "map_extras"]
+__all__ = ["cache_file", "command", "map_extras"]
+
+
+def cache_file(store_path: Path, theatre: Theatre) -> Path:
+    """The map cache of one store and theatre, in the user's cache folder."""
+    key = hashlib.sha1(f"{store_path.resolve()}|{theatre.id}".encode()).hexdigest()[:16]
+    return user_cache_dir() / "maps" / f"{key}.sqlite"
 
 
 def map_extras(
@@ -64,6 +72,13 @@ def map_extras(
     "--embed", is_flag=True, help="Also write a responsive iframe snippet next to the page."
 )
 @click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep the zones' pieces between builds (in the user's cache folder): a rebuild after "
+    "new articles computes only the periods that changed.",
+)
+@click.option(
     "--event-days",
     type=click.IntRange(min=0),
     default=7,
@@ -79,6 +94,7 @@ def command(
     title: str,
     offline: bool,
     embed: bool,
+    cache: bool,
     event_days: int,
     store_path: Path,
     theatre: str | None,
@@ -124,6 +140,7 @@ def command(
             out_path=output or Path("maps") / f"{th.default_map}.html",
             event_days=event_days,
             theatre=th,
+            cache=cache_file(store_path, th) if cache else None,
             **extras,
         )
     except (VendorError, OutputError) as exc:
