@@ -258,6 +258,16 @@ def _map_rows(m: dict[str, Any]) -> list[Row]:
                 raw=m,
             )
         )
+    if m.get("rebuild_s") is not None:
+        rows.append(
+            Row(
+                "map rebuild (+1 day)",
+                f"{m['events']:,} ev",
+                wall=_n(m["rebuild_s"], 1),
+                note=m.get("rebuild_note", ""),
+                raw=m,
+            )
+        )
     b = m.get("browser") or {}
     if b.get("open_s") is None:
         rows.append(Row("map open (Chromium)", "", "not measured", note=b.get("reason", "")))

@@ -155,3 +155,4 @@ def test_the_map_row_builds_a_small_map(tmp_path: Path) -> None:
     res = build({"events": 200, "seed": 7, "html": str(tmp_path / "m.html")})
     assert res["events"] == 200 and res["html_mb"] > 0 and res["build_s"] > 0
     assert (tmp_path / "m.html").read_text(encoding="utf-8").count('id="fl-data"') == 1
+    assert "identical to a build without it" in res["rebuild_note"]  # the cache changes nothing
