@@ -228,7 +228,7 @@
     // and the browser composites one layer for all of them. Each side's zone is drawn as its
     // outline, then the inside of its cells is cleared and filled once, translucent: the cells
     // merge into one even tint with an outline only on the outside.
-    var canvas = new ZoneCanvas({pane: 'fl-zones', padding: 0.2});
+    var canvas = new ZoneCanvas({pane: 'fl-zones', padding: 0.1});
     var hatch = stripes(ui.hatch[0], ui.hatch[1]);
     function zoneOptions(s, extra) {
       return L.extend({pane: 'fl-zones', renderer: canvas, interactive: false}, extra);
@@ -354,6 +354,7 @@
       if (m.flLook !== key) {
         m.flLook = key;
         m.setIcon(eventIcon(j));
+        m.flSpot = '';  // the new icon sits at its own anchor
         m.setZIndexOffset(small ? 0 : 1000);
       }
       m.setLatLng([P[ev[0]][1], P[ev[0]][2]]);
@@ -366,6 +367,7 @@
       m.flEvent = -1;
       m.flLook = '';
       m.setIcon(EMPTY);
+      m.flSpot = '';
       var el = m.getElement();
       if (el) { el.tabIndex = -1; el.removeAttribute('aria-label'); }
     }
@@ -425,8 +427,12 @@
           if (!placed.some(function (q) { return rectsOverlap(r, q); })) { break; }
         }
         placed.push(r);
-        var el = m.getElement();
-        if (el) { el.style.marginLeft = -x + 'px'; el.style.marginTop = -y + 'px'; }
+        var el = m.getElement(), spot = x + ',' + y + ',' + m.flLook;
+        if (el && m.flSpot !== spot) {  // styles are written only when a marker moves
+          m.flSpot = spot;
+          el.style.marginLeft = -x + 'px';
+          el.style.marginTop = -y + 'px';
+        }
       });
     }
 
