@@ -31,6 +31,7 @@ __all__ = [
     "VendorError",
     "Vendored",
     "contested_marker_svg",
+    "event_glyphs",
     "event_icon_html",
     "find_vendor",
     "hatch_defs",
@@ -219,6 +220,21 @@ EVENT_ICONS: dict[str, str] = {
     # a pencil: an analyst's correction
     "override": '<path d="M11 1.8l3.2 3.2-8.4 8.4H2.6v-3.2z"/>',
 }
+
+
+def event_glyphs() -> dict[str, list[tuple[str, float]]]:
+    """Each kind's glyph for the page's canvas: ``(path data, stroke width)`` per path, 0 to
+    fill it (the same drawings as :data:`EVENT_ICONS`)."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for kind, svg in EVENT_ICONS.items():
+        paths = []
+        for tag in re.findall(r"<path\b[^>]*>", svg):
+            d = re.search(r'\bd="([^"]+)"', tag)
+            width = re.search(r'stroke-width="([0-9.]+)"', tag)
+            if d:
+                paths.append((d.group(1), float(width.group(1)) if width else 0.0))
+        out[kind] = paths
+    return out
 
 
 def event_icon_html(kind: str, colour: str) -> str:

@@ -60,7 +60,7 @@ READ_MAP = """() => {
   f.layers.front.getLayers()[0].getLatLngs().flat(Infinity).forEach(p => { sum += p.lng; n += 1; });
   return {tarhuna: t && t.shown ? t.colour : null, frontLon: n ? sum / n : null,
           hash: location.hash, shown: document.getElementById('fl-date').textContent,
-          events: document.querySelectorAll('.leaflet-fl-events-pane .fl-ev').length,
+          events: f.events().length,
           date: f.date()};
 }"""
 
@@ -228,14 +228,10 @@ def test_offline_map_slider_moves_tarhuna_and_the_front(browser: Any, offline_ma
         assert after["events"] > 0
 
         # Event markers never cover each other, and a click on one shows its sources.
-        boxes = pg.page.evaluate(
-            """() => [...document.querySelectorAll('.leaflet-fl-events-pane .fl-ev')]
-                 .map(e => { const r = e.getBoundingClientRect();
-                             return {left: r.left, top: r.top, right: r.right,
-                                     bottom: r.bottom}; })"""
-        )
-        assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b)]
-        pg.page.locator(".leaflet-fl-events-pane .fl-ev-capture").first.click()
+        marks = pg.page.evaluate("() => window.frontline.events()")
+        assert not [(a, b) for i, a in enumerate(marks) for b in marks[i + 1 :] if overlap(a, b)]
+        capture = next(m for m in marks if m["kind"] == "capture")
+        pg.page.mouse.click(capture["x"], capture["y"])
         pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")
         popup = pg.page.inner_text(".leaflet-popup-content")
         assert "Capture" in popup and "precision" in popup and "Reported by" in popup
@@ -459,7 +455,8 @@ def test_activity_is_a_layer_that_starts_hidden(browser: Any, default_map: Path)
             "window.frontline.map.hasLayer(window.frontline.layers.changes)]"
         )
         assert shown == [False, True]
-        assert pg.page.locator(".leaflet-fl-events-pane .fl-ev-offensive").count() == 0
+        kinds = {m["kind"] for m in pg.page.evaluate("() => window.frontline.events()")}
+        assert kinds and not kinds & {"offensive", "strike"}
     finally:
         pg.close()
 
@@ -487,13 +484,12 @@ def test_hostile_article_is_inert_in_the_browser(browser: Any, hostile_map: Path
             """() => { const f = window.frontline;
                  f.map.addLayer(f.layers.activity);
                  ['places', 'changes', 'activity'].forEach(k => f.layers[k].eachLayer(l => {
-                   if (l.flEvent === -1) { return; }
                    l.openPopup(); l.openTooltip();
                  })); }"""
         )
         pg.page.evaluate(
             """() => window.frontline.layers.changes.eachLayer(l => {
-                 if (l.flKind === 'control_claim') { l.openPopup(); }
+                 if (l.options.flKind === 'control_claim') { l.openPopup(); }
                })"""
         )
         pg.page.wait_for_selector(".leaflet-popup-content .fl-pop")

@@ -84,6 +84,51 @@
     _empty: function () { return !this._parts || !this._parts.length; },
     _containsPoint: function () { return false; }
   });
+  // An event marker drawn on a canvas: a disc of the side's colour with a white ring and the
+  // kind's glyph, at an offset from its place (so the markers of one place sit side by side).
+  var EventMark = L.CircleMarker.extend({
+    _updatePath: function () { this._renderer._updateEvent(this); },
+    _centre: function () { return this._point.add(this.options.flOffset); },
+    _updateBounds: function () {
+      var r = this._radius + this._clickTolerance(), c = this._centre();
+      this._pxBounds = L.bounds(c.subtract([r, r]), c.add([r, r]));
+    },
+    _containsPoint: function (p) { return p.distanceTo(this._centre()) <= this._radius + 2; }
+  });
+  var EventCanvas = L.Canvas.extend({
+    _updateEvent: function (layer) {
+      if (!this._drawing || layer._empty()) { return; }
+      var o = layer.options, ctx = this._ctx, c = layer._centre();
+      var far = o.flSmall && this._map.getZoom() < 7, r = far ? 4.5 : layer._radius;
+      ctx.globalAlpha = o.flSmall ? 0.9 : 1;
+      ctx.beginPath();
+      ctx.arc(c.x, c.y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = o.fillColor;
+      ctx.shadowColor = 'rgba(0,0,0,.45)';
+      ctx.shadowBlur = 3;
+      ctx.shadowOffsetY = 1;
+      ctx.fill();
+      ctx.shadowColor = 'transparent';
+      ctx.lineWidth = far ? 1 : o.flSmall ? 1.5 : 2;
+      ctx.strokeStyle = '#fff';
+      ctx.stroke();
+      if (!far) { drawGlyph(ctx, o.flGlyph, c, 2 * r - 8); }
+      ctx.globalAlpha = 1;
+    }
+  });
+  var glyphPaths = {};
+  // A kind's glyph (16x16 units: [path data, stroke width or 0 to fill]) at size px.
+  function drawGlyph(ctx, glyph, c, size) {
+    ctx.save();
+    ctx.translate(c.x - size / 2, c.y - size / 2);
+    ctx.scale(size / 16, size / 16);
+    ctx.fillStyle = ctx.strokeStyle = '#fff';
+    glyph.forEach(function (g) {
+      var path = glyphPaths[g[0]] || (glyphPaths[g[0]] = new Path2D(g[0]));
+      if (g[1]) { ctx.lineWidth = g[1]; ctx.lineCap = 'round'; ctx.stroke(path); } else { ctx.fill(path); }
+    });
+    ctx.restore();
+  }
   // Diagonal stripes of two colours, the canvas twin of the page's SVG #fl-hatch.
   function stripes(a, b) {
     var c = document.createElement('canvas');
@@ -318,88 +363,39 @@
     }
 
     // -- events: markers for a few days after each change; activity in its own layer ----------
-    // Markers are pooled: a step moves and relabels the ones on the map instead of removing
-    // and adding them, which is most of the cost of a step in a long war.
+    // Drawn on a canvas of their own (one redraw a step, however many there are); each is a
+    // Leaflet path, so clicks, popups and tooltips work as for any marker.
     var changesLayer = L.layerGroup(), activityLayer = L.layerGroup(), longest = 0;
-    var pools = {changes: [], activity: []};
-    var EMPTY = L.divIcon({className: 'fl-ev-marker fl-ev-empty', html: '', iconSize: [0, 0]});
+    var eventCanvas = new EventCanvas({pane: 'fl-events', padding: 0.1});
+    var marks = {}, shownMarks = {};
     E.forEach(function (ev) { longest = Math.max(longest, ev[6] - ev[5]); });
-    function eventIcon(j) {
-      var ev = E[j], kind = data.kinds[ev[1]], small = kind[2], s = small ? 16 : 20;
-      var colour = sides[ev[2]] ? sides[ev[2]].colour : '#888';
-      var html = '<span class="fl-ev fl-ev-' + kind[0] + (small ? ' fl-ev-small' : '') +
-        '" style="background:' + colour + '"><svg viewBox="0 0 16 16" width="' + (s - 8) +
-        '" height="' + (s - 8) + '" fill="#fff" aria-hidden="true">' + (ui.icons[kind[0]] || '') +
-        '</svg></span>';
-      return L.divIcon({className: 'fl-ev-marker', html: html, iconSize: [s, s],
-        iconAnchor: [s + 4, s + 2]});
-    }
-    function pooled(layer) {
-      var m = L.marker([0, 0], {pane: 'fl-events', riseOnHover: true, icon: EMPTY});
-      m.bindPopup(function (l) { return eventPopup(l.flEvent); }, popupOptions());
-      m.bindTooltip(function (l) { return eventTip(l.flEvent); }, {direction: 'top',
-        offset: [0, -6]});
-      m.flEvent = -1;
-      m.flLook = '';
-      layer.addLayer(m);
-      return m;
-    }
-    function look(j) { return E[j][1] + ':' + E[j][2]; }
-    function assign(m, j) {
-      if (m.flEvent === j) { return; }
-      if (m.isPopupOpen()) { m.closePopup(); }
-      var ev = E[j], small = data.kinds[ev[1]][2], key = look(j);
-      m.flEvent = j;
-      m.flKind = data.kinds[ev[1]][0];
-      if (m.flLook !== key) {
-        m.flLook = key;
-        m.setIcon(eventIcon(j));
-        m.flSpot = '';  // the new icon sits at its own anchor
-        m.setZIndexOffset(small ? 0 : 1000);
+    function groupOf(j) { return data.kinds[E[j][1]][2] ? activityLayer : changesLayer; }
+    function mark(j) {
+      if (!marks[j]) {
+        var ev = E[j], kind = data.kinds[ev[1]], small = kind[2];
+        var m = new EventMark([P[ev[0]][1], P[ev[0]][2]], {renderer: eventCanvas,
+          pane: 'fl-events', radius: small ? 8 : 10, flKind: kind[0], flSmall: small,
+          flGlyph: ui.glyphs[kind[0]] || ui.glyphs.control_claim, flOffset: L.point(0, 0),
+          fillColor: sides[ev[2]] ? sides[ev[2]].colour : '#888', color: '#fff'});
+        m.bindPopup(function () { return eventPopup(j); }, popupOptions());
+        m.bindTooltip(function () { return eventTip(j); }, {direction: 'top', offset: [0, -12]});
+        m.flEvent = j;
+        marks[j] = m;
       }
-      m.setLatLng([P[ev[0]][1], P[ev[0]][2]]);
-      var el = m.getElement();
-      if (el) { el.tabIndex = 0; el.setAttribute('aria-label', eventTip(j)); }
-    }
-    function park(m) {
-      if (m.flEvent < 0) { return; }
-      if (m.isPopupOpen()) { m.closePopup(); }
-      m.flEvent = -1;
-      m.flLook = '';
-      m.setIcon(EMPTY);
-      m.flSpot = '';
-      var el = m.getElement();
-      if (el) { el.tabIndex = -1; el.removeAttribute('aria-label'); }
+      return marks[j];
     }
     function drawEvents(d) {
-      var now = {changes: [], activity: []}, hi = floorIndex(E, d, function (ev) { return ev[5]; });
+      var now = {}, hi = floorIndex(E, d, function (ev) { return ev[5]; });
       for (var j = hi; j >= 0 && E[j][5] > d - longest; j--) {
-        if (E[j][6] > d) { now[data.kinds[E[j][1]][2] ? 'activity' : 'changes'].push(j); }
+        if (E[j][6] > d) { now[j] = true; }
       }
-      ['changes', 'activity'].forEach(function (key) {
-        var pool = pools[key], want = now[key], layer = key === 'changes' ? changesLayer : activityLayer;
-        var keep = {}, wanted = {};
-        want.forEach(function (j) { wanted[j] = true; });
-        pool.forEach(function (m) { if (wanted[m.flEvent]) { keep[m.flEvent] = m; } });
-        // Free markers by the look of their icon: a new event takes one that already looks
-        // right, so most steps only move markers.
-        var free = {}, spare = [];
-        pool.forEach(function (m) {
-          if (keep[m.flEvent]) { return; }
-          (free[m.flLook] = free[m.flLook] || []).push(m);
-        });
-        var rest = [];
-        want.forEach(function (j) {
-          if (keep[j]) { return; }
-          var same = free[look(j)];
-          if (same && same.length) { assign(same.pop(), j); } else { rest.push(j); }
-        });
-        Object.keys(free).forEach(function (k) { spare.push.apply(spare, free[k]); });
-        rest.forEach(function (j) {
-          assign(spare.length ? spare.pop() : (pool[pool.length] = pooled(layer)), j);
-        });
-        spare.forEach(park);
+      Object.keys(shownMarks).forEach(function (k) {
+        if (!now[k]) { groupOf(+k).removeLayer(marks[k]); }
       });
+      Object.keys(now).forEach(function (k) {
+        if (!shownMarks[k]) { groupOf(+k).addLayer(mark(+k)); }
+      });
+      shownMarks = now;
       layoutEvents();
     }
     // Markers of one place, or of places close together, would cover each other: each takes
@@ -408,17 +404,16 @@
     var eventRects = [];
     function layoutEvents() {
       var placed = eventRects = [], items = [];
-      [[changesLayer, 'changes'], [activityLayer, 'activity']].forEach(function (pair) {
-        if (!map.hasLayer(pair[0])) { return; }
-        pools[pair[1]].forEach(function (m) { if (m.flEvent >= 0) { items.push(m); } });
+      Object.keys(shownMarks).forEach(function (k) {
+        if (map.hasLayer(groupOf(+k))) { items.push(+k); }
       });
       items.sort(function (a, b) {
-        var ea = E[a.flEvent], eb = E[b.flEvent];
+        var ea = E[a], eb = E[b];
         return (data.kinds[ea[1]][2] - data.kinds[eb[1]][2]) || (eb[5] - ea[5]) ||
-          (ea[7] - eb[7]) || (a.flEvent - b.flEvent);
+          (ea[7] - eb[7]) || (a - b);
       });
-      items.forEach(function (m) {
-        var ev = E[m.flEvent], s = data.kinds[ev[1]][2] ? 16 : 20, x = 0, y = 0, r = null;
+      items.forEach(function (j) {
+        var m = marks[j], s = m.options.flSmall ? 16 : 20, x = 0, y = 0, r = null;
         var p = map.latLngToLayerPoint(m.getLatLng());
         for (var k = 0; k < 16; k++) {
           x = s + 4 + (s + 2) * (k % 4);
@@ -427,13 +422,19 @@
           if (!placed.some(function (q) { return rectsOverlap(r, q); })) { break; }
         }
         placed.push(r);
-        var el = m.getElement(), spot = x + ',' + y + ',' + m.flLook;
-        if (el && m.flSpot !== spot) {  // styles are written only when a marker moves
-          m.flSpot = spot;
-          el.style.marginLeft = -x + 'px';
-          el.style.marginTop = -y + 'px';
-        }
+        var off = m.options.flOffset, dx = s / 2 - x, dy = s / 2 - y;
+        if (off.x !== dx || off.y !== dy) { m.options.flOffset = L.point(dx, dy); m.redraw(); }
       });
+    }
+    // The events on the map and where they are drawn (container pixels), for tests and tools.
+    function visibleEvents() {
+      return Object.keys(shownMarks).filter(function (k) { return map.hasLayer(groupOf(+k)); })
+        .map(function (k) {
+          var m = marks[k], c = map.latLngToContainerPoint(m.getLatLng()).add(m.options.flOffset);
+          var r = m.options.flSmall ? 8 : 10;
+          return {event: +k, kind: m.options.flKind, x: c.x, y: c.y,
+            left: c.x - r, top: c.y - r, right: c.x + r, bottom: c.y + r};
+        });
     }
 
     // -- labels: the best-ranked places first, none over another --------------------------------
@@ -704,6 +705,7 @@
       first: T0 + FIRST * DAY, date: function () { return shown; },
       layers: {zones: zonesLayer, front: frontLine, places: placesLayer, labels: labelsLayer,
         changes: changesLayer, activity: activityLayer},
+      events: visibleEvents,
       place: function (name) {
         for (var i = 0; i < P.length; i++) {
           if (P[i][0] === name && markers[i]) {
