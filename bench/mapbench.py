@@ -45,7 +45,7 @@ KIND_WEIGHTS = {
 
 def synthetic_events(n: int, seed: int = 2020) -> list[Any]:
     """``n`` events at random towns and cities, on random days over two years."""
-    from geo.events import Event
+    from geo.extract import Event
     from geo.gazetteer import Gazetteer
     from geo.sides import Sides
 

@@ -72,7 +72,7 @@ def _finder_setup() -> Callable[[Document], int]:
 
 
 def _extract_setup() -> Callable[[Document], int]:
-    from geo.events import EventExtractor
+    from geo.extract import EventExtractor
     from geo.gazetteer import Gazetteer
     from geo.sides import Sides
 
@@ -139,7 +139,7 @@ def _peer(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ingest(spec: dict[str, Any]) -> dict[str, Any]:
-    from geo.events import EventExtractor
+    from geo.extract import EventExtractor
     from geo.gazetteer import Gazetteer
     from geo.sides import Sides
     from geo.store import Store, ingest

@@ -17,7 +17,10 @@ LABELS = {
 }
 ITEMS = {"peer": "matches", "places": "mentions", "extract": "events", "ingest": "events"}
 # Entry points that hold everything below them: not informative as hotspots.
-_ENTRY_POINTS = (("geo/toponyms.py:", " find"), ("geo/events.py:", " extract"))
+_ENTRY_POINTS = (
+    ("geo/toponyms.py:", " find"),
+    ("geo/extract/_extractor.py:", " extract_with_mentions"),
+)
 
 
 def _is_entry(where: str) -> bool:

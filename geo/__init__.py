@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from geo.dates import FuzzyDate
     from geo.documents import Document, load_documents
-    from geo.events import Event, EventExtractor, extract_events
+    from geo.extract import Event, EventExtractor, extract_events
     from geo.exceptions import FrontlineError
     from geo.gazetteer import Gazetteer, Place
     from geo.sides import Sides
@@ -30,9 +30,9 @@ _EXPORTS = {
     "FuzzyDate": "geo.dates",
     "Document": "geo.documents",
     "load_documents": "geo.documents",
-    "Event": "geo.events",
-    "EventExtractor": "geo.events",
-    "extract_events": "geo.events",
+    "Event": "geo.extract",
+    "EventExtractor": "geo.extract",
+    "extract_events": "geo.extract",
     "FrontlineError": "geo.exceptions",
     "Gazetteer": "geo.gazetteer",
     "Place": "geo.gazetteer",

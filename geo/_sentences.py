@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 __all__ = ["split_sentences"]
+
+log = logging.getLogger(__name__)
 
 # Abbreviations whose full stop does not end a sentence.
 _ABBREV = frozenset(
@@ -24,9 +27,7 @@ def split_sentences(text: str, *, max_len: int = 1000) -> list[tuple[int, int]]:
     ['Gen. Smith spoke.', 'Troops left.', 'Caption line']
     """
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        base = line.start()
-        chunk = line.group()
+    for base, chunk in _lines(text):
         start = 0
         for m in _END.finditer(chunk):
             word = re.search(r"(\S+)$", chunk[start : m.start()])
@@ -41,6 +42,10 @@ def split_sentences(text: str, *, max_len: int = 1000) -> list[tuple[int, int]]:
     # so the work per sentence stays bounded.
     out: list[tuple[int, int]] = []
     for start, end in spans:
+        if end - start > max_len:
+            log.warning(
+                "a %d-character sentence at offset %d is cut at clause breaks", end - start, start
+            )
         while end - start > max_len:
             window = text[start : start + max_len]
             cut = max(window.rfind(", "), window.rfind("; "), window.rfind(" and "))
@@ -52,6 +57,34 @@ def split_sentences(text: str, *, max_len: int = 1000) -> list[tuple[int, int]]:
             start = start + cut
         out.append(_strip(text, start, end))
     return [s for s in out if s[1] > s[0]]
+
+
+_TERMINAL = tuple(".!?:;\"'”’)]")
+_WRAP_MIN, _WRAP_MAX = 40, 100
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """The text's lines as (offset, text), or, for hard-wrapped text (most long lines end
+    mid-sentence), its wrapped paragraphs: a break after a long line is no sentence boundary."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    long = [t for _, t in lines if _WRAP_MIN <= len(t.strip()) <= _WRAP_MAX]
+    open_ends = [t for t in long if not t.rstrip().endswith(_TERMINAL)]
+    if len(long) < 5 or len(long) < 0.6 * len(lines) or len(open_ends) < 0.5 * len(long):
+        return lines
+    out: list[tuple[int, str]] = []
+    for start, line in lines:
+        if out:
+            prev_start, prev = out[-1]
+            joined = prev_start + len(prev) + 1 == start  # one newline between them
+            if (
+                joined
+                and len(prev.rsplit("\n", 1)[-1].strip()) >= _WRAP_MIN
+                and not re.match(r"\s*[*•\-–]\s", line)
+            ):
+                out[-1] = (prev_start, text[prev_start : start + len(line)])
+                continue
+        out.append((start, line))
+    return out
 
 
 def _is_abbreviation(token: str) -> bool:

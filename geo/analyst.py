@@ -25,8 +25,8 @@ from pathlib import Path
 
 from geo._datafile import raise_it, read_csv_rows
 from geo.dates import FuzzyDate
-from geo.events import ACTIVITY_KINDS, CONTROL_KINDS, Event
 from geo.exceptions import OverrideError
+from geo.extract import ACTIVITY_KINDS, CONTROL_KINDS, Event
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.theatre import load_theatre

@@ -47,8 +47,8 @@ from geo.assess import (
     PlaceState,
     PlaceTimeline,
 )
-from geo.events import ACTIVITY_KINDS, Event
 from geo.evidence import EvidenceWeights
+from geo.extract import ACTIVITY_KINDS, Event
 from geo.fusion import ControlChange, SourceRef, fuse
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides

@@ -32,15 +32,20 @@ __all__ = [
     "Kind",
     "Precision",
     "TimeExpression",
+    "day_offset",
     "find_time_expressions",
+    "in_past",
     "parse_date",
+    "published_from_text",
     "resolve_date",
+    "shift",
+    "undated",
 ]
 
 logger = logging.getLogger(__name__)
 
 Precision = Literal["day", "month", "year"]
-Kind = Literal["explicit", "weekday", "relative", "month", "year", "vague", "anchor"]
+Kind = Literal["explicit", "weekday", "relative", "month", "year", "vague", "anchor", "range"]
 
 # Smaller is more precise; also the order in which overlapping candidates are preferred.
 _RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}
@@ -238,6 +243,8 @@ class _Context:
     text: str
     published: date
     anchor: date
+    # False when the article has no publication date: only dates with a year then resolve.
+    dated: bool = True
 
 
 _Found = tuple[Kind, FuzzyDate]
@@ -383,6 +390,20 @@ _SPAN_RE = re.compile(
     rf"(?:(?P<count>(?i:few|several|couple{_S}of|two|three|four|five|six|seven)|[0-9]{{1,2}}){_S})?"
     r"(?P<unit>(?i:hours|days|weeks|months|years|day|week|month|year))(?!\w)"
 )
+# Ranges of days: "on 3 and 4 March", "3-5 March 2016", "March 3-4", "from 28 February to 2
+# March". Within a month they give the month, across months the year.
+_TO = r"\s{0,4}(?:-|–|—|(?i:and|to|until|till|through)\s{1,4})\s{0,4}"
+_RANGE_DMY_RE = re.compile(
+    r"(?<![\w,.:/-])(?:(?i:between|from){_S})?(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?"
+    r"(?:{_S}(?P<m1>{_MONTH_NAME}))?{_TO}(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?{_S}"
+    r"(?:(?i:of){_S})?{_MONTH}(?:,?{_S}{_YEAR})?".format(
+        _S=_S, _TO=_TO, _MONTH=_MONTH, _YEAR=_YEAR, _MONTH_NAME=_MONTH.replace("?P<month>", "")
+    )
+)
+_RANGE_MDY_RE = re.compile(
+    rf"(?<!\w){_MONTH}{_S}(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?{_TO}"
+    rf"(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?!\w|[:.,][0-9])(?:,?{_S}{_YEAR})?"
+)
 # Every rule needs one of these: a digit, a calendar word, or a relative-time word.
 _HINT_RE = re.compile(
     r"[0-9]|(?i:day|week|month|year|night|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -458,12 +479,49 @@ def _iso(m: re.Match[str], ctx: _Context) -> _Found | None:
 def _textual(m: re.Match[str], ctx: _Context) -> _Found | None:
     month, day = _month_number(m["month"]), int(m["day"])
     if m["year"] is None:
+        if not ctx.dated:
+            return None
         inferred = _infer_year(month, day, ctx.published)
         return None if inferred is None else ("explicit", FuzzyDate(inferred, "day"))
     year = _valid_year(m["year"])
     if year is None:
         return None
     return "explicit", FuzzyDate(date(year, month, day), "day")
+
+
+_BY_RE = re.compile(r"(?i)(?<!\w)by\s{1,4}$")
+
+
+def _deadline(found: _Found | None, m: re.Match[str], ctx: _Context) -> _Found | None:
+    """ "fell by Feb. 23" says no more than the month (codebook)."""
+    if found is None or not _BY_RE.search(ctx.text[max(0, m.start() - 6) : m.start()]):
+        return found
+    kind, fuzzy = found
+    return kind, FuzzyDate.containing(fuzzy.value, "month")
+
+
+def _written(m: re.Match[str], ctx: _Context) -> _Found | None:
+    """A written day ("8 June", "June 8, 2020"), read as a deadline after "by"."""
+    return _deadline(_textual(m, ctx), m, ctx)
+
+
+def _range(m: re.Match[str], ctx: _Context) -> _Found | None:
+    """ "on 3 and 4 March": the month; "from 28 February to 2 March": the year."""
+    month, first, last = _month_number(m["month"]), int(m["d1"]), int(m["day"])
+    start_month = _month_number(m["m1"]) if m.groupdict().get("m1") else month
+    if m["year"] is not None:
+        year = _valid_year(m["year"])
+    elif ctx.dated:
+        inferred = _infer_year(month, last, ctx.published)
+        year = inferred.year if inferred else None
+    else:
+        year = None
+    if year is None or (start_month == month and first >= last):
+        return None
+    date(year, start_month, first), date(year, month, last)  # raise on 31 June
+    if start_month != month:
+        return "range", FuzzyDate(date(year, 1, 1), "year")
+    return "range", FuzzyDate(date(year, month, 1), "month")
 
 
 def _month_year(m: re.Match[str], ctx: _Context) -> _Found | None:
@@ -513,17 +571,25 @@ def _dayword(m: re.Match[str], ctx: _Context) -> _Found | None:
     return "relative", FuzzyDate(ctx.published - timedelta(days=back), "day")
 
 
+_DURATION_RE = re.compile(r"(?i)(?<!\w)(?:for|over|during|within)\s{1,4}$")
+
+
 def _count(m: re.Match[str], ctx: _Context) -> _Found | None:
+    if _DURATION_RE.search(ctx.text[max(0, m.start() - 8) : m.start()]):
+        return None  # "for three days before A took X" is a span of time, not a date
     n_text = m["n"].lower()
     n = _NUMBERS[n_text] if n_text in _NUMBERS else int(n_text)
-    days = n * 7 if m["unit"].lower().startswith("week") else n
+    weeks = m["unit"].lower().startswith("week")
+    days = n * 7 if weeks else n
+    # "a week ago" does not fix the day: it gives the month (codebook).
+    precision: Precision = "month" if weeks else "day"
     direction = m["dir"].lower()
     if direction == "ago":
-        return "relative", FuzzyDate(ctx.published - timedelta(days=days), "day")
+        return "relative", FuzzyDate.containing(ctx.published - timedelta(days=days), precision)
     sign = 1 if direction in {"after", "later"} else -1
     if direction in {"after", "before"} and _follows(ctx, m.start()):
         sign = -sign
-    return "anchor", FuzzyDate(ctx.anchor + timedelta(days=sign * days), "day")
+    return "anchor", FuzzyDate.containing(ctx.anchor + timedelta(days=sign * days), precision)
 
 
 def _anchor_phrase(m: re.Match[str], ctx: _Context) -> _Found | None:
@@ -575,8 +641,10 @@ def _vague(m: re.Match[str], ctx: _Context) -> _Found | None:
 _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_ISO_RE, _iso),
     (_SLASH_RE, _iso),
-    (_MDY_RE, _textual),
-    (_DMY_RE, _textual),
+    (_RANGE_DMY_RE, _range),
+    (_RANGE_MDY_RE, _range),
+    (_MDY_RE, _written),
+    (_DMY_RE, _written),
     (_MONTH_YEAR_RE, _month_year),
     (_BARE_MONTH_RE, _bare_month),
     (_YEAR_RE, _year),
@@ -588,6 +656,8 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_SPAN_RE, _span),
     (_VAGUE_RE, _vague),
 )
+# The rules that need no publication date: written dates with a year.
+_ABSOLUTE: frozenset[_Handler] = frozenset({_iso, _range, _written, _month_year, _year})
 
 
 def _as_date(value: date) -> date:
@@ -595,7 +665,7 @@ def _as_date(value: date) -> date:
 
 
 def find_time_expressions(
-    text: str, published: date, *, anchor: date | None = None
+    text: str, published: date | None, *, anchor: date | None = None
 ) -> list[TimeExpression]:
     """Find the temporal expressions in a text and resolve each one.
 
@@ -604,7 +674,8 @@ def find_time_expressions(
     text
         A sentence or longer text.
     published
-        Publication date of the article; relative expressions count from it.
+        Publication date of the article; relative expressions count from it. Without one,
+        only dates that carry their year resolve ("4 June 2020", "in May 2020").
     anchor
         Date of the event described just before `text` (previous sentence or clause), for
         expressions such as "a day later". Defaults to `published`.
@@ -612,16 +683,19 @@ def find_time_expressions(
     Returns
     -------
     list of TimeExpression
-        Non-overlapping expressions in text order. Where candidates overlap, the more precise
-        wins, then the longer ("Monday, June 8, 2020" is one expression, not a weekday and a
-        date).
+        Non-overlapping expressions in text order. Where candidates overlap, a range of days
+        wins ("3 and 4 March" is one expression), then the more precise, then the longer
+        ("Monday, June 8, 2020" is one expression, not a weekday and a date).
     """
-    published = _as_date(published)
     if not _HINT_RE.search(text):
         return []  # most sentences carry no date: skip the dozen rule scans
-    ctx = _Context(text, published, published if anchor is None else _as_date(anchor))
+    dated = published is not None
+    pub = _as_date(published) if published is not None else date(_MAX_YEAR, 12, 31)
+    ctx = _Context(text, pub, pub if anchor is None else _as_date(anchor), dated)
     candidates: list[TimeExpression] = []
     for pattern, handler in _RULES:
+        if not dated and handler not in _ABSOLUTE:
+            continue
         for match in pattern.finditer(text):
             try:
                 found = handler(match, ctx)
@@ -637,7 +711,7 @@ def find_time_expressions(
         candidates,
         lambda e: (e.start, e.end),
         len(text),
-        lambda e: (_RANK[e.date.precision], e.start - e.end, e.start),
+        lambda e: (e.kind != "range", _RANK[e.date.precision], e.start - e.end, e.start),
     )
 
 
@@ -704,3 +778,134 @@ def parse_date(text: str) -> date:
     if one.date() != two.date():
         raise ValueError(f"not a full date (day, month and year are needed): {text!r}")
     return one.date()
+
+
+# --- dating reported events -------------------------------------------------------------------
+
+
+def in_past(expr: TimeExpression, published: date | None) -> FuzzyDate:
+    """The date of a reported change, which lies in the past.
+
+    A year-less date after publication is last year's, a weekday after it last week's; a date
+    that carries its year is kept as written (labels follow the text).
+    """
+    when = expr.date
+    if published is None or when.first <= published or re.search(r"\d{4}", expr.text):
+        return when
+    if when.precision == "day" and expr.kind == "weekday":
+        return FuzzyDate(when.value - timedelta(days=7), "day")
+    try:
+        return FuzzyDate(when.value.replace(year=when.value.year - 1), when.precision)
+    except ValueError:  # 29 February
+        return FuzzyDate(when.value - timedelta(days=365), when.precision)
+
+
+def day_offset(text: str) -> int | None:
+    """The signed days of a count that dates one clause from another: "a day after" is 1,
+    "two days before" -2; None for anything else."""
+    m = _COUNT_RE.fullmatch(text.strip())
+    if m is None or m["dir"].lower() not in ("after", "before"):
+        return None
+    n_text = m["n"].lower()
+    n = _NUMBERS[n_text] if n_text in _NUMBERS else int(n_text)
+    days = n * 7 if m["unit"].lower().startswith("week") else n
+    return days if m["dir"].lower() == "after" else -days
+
+
+def shift(when: FuzzyDate, days: int) -> FuzzyDate:
+    """A date moved by ``days``, at its precision."""
+    return FuzzyDate.containing(when.value + timedelta(days=days), when.precision)
+
+
+Undated = Literal["news", "background", "present"]
+
+
+def undated(published: date | None, how: Undated) -> FuzzyDate | None:
+    """The date of an event the text does not date (codebook).
+
+    ``news``: a report of the article's own news gets the publication month; ``background``
+    ("had seized the town", "until rebels took X") the publication year; ``present`` (a
+    claim that a side holds a place) the publication day. None without a publication date.
+    """
+    if published is None:
+        return None
+    if how == "present":
+        return FuzzyDate(_as_date(published), "day")
+    return FuzzyDate.containing(_as_date(published), "year" if how == "background" else "month")
+
+
+# --- the writing day of an article ---------------------------------------------------------------
+
+# A bare wire-service timestamp on its own line: yymmddHHMMSS plus milliseconds.
+_STAMP_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})(\d{6,9})\s*$", re.MULTILINE)
+_WEEKDAY_WORDS = tuple(w.lower() for w in _WEEKDAY_NAMES)
+_WEEKDAY_MENTION_RE = re.compile(
+    r"\b(?:on|announced|said|late|earlier on|later on)\s+(" + "|".join(_WEEKDAY_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+_MONTH_WORDS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_FULL_DATE_RE = re.compile(
+    r"\b(?:(" + "|".join(_WEEKDAY_WORDS) + r"),?\s+)?"
+    r"(?:("
+    + _MONTH_WORDS
+    + r")\s+(\d{1,2}),?\s+(\d{4})|(\d{1,2})\s+("
+    + _MONTH_WORDS
+    + r"),?\s+(\d{4}))\b",
+    re.IGNORECASE,
+)
+_START_CUE_RE = re.compile(
+    r"(?:from|as of|effective|starting|until|begin|beginning|take effect)\s*$", re.IGNORECASE
+)
+
+
+def _weekday_before(day: date, weekday: int, *, inclusive: bool) -> date:
+    delta = (day.weekday() - weekday) % 7
+    if delta == 0 and not inclusive:
+        delta = 7
+    return day - timedelta(days=delta)
+
+
+def published_from_text(text: str) -> tuple[date | None, str]:
+    """Infer the day an article was written from its text.
+
+    Two clues are used: a bare wire timestamp line (``200606095959993`` = 2020-06-06), and a
+    weekday mention ("on Saturday") read against a full explicit date ("Monday, June 8,
+    2020"): the article was written on that weekday, before the date when the date is
+    announced as a future start ("from Monday, June 8"), else after it.
+
+    Returns
+    -------
+    tuple
+        The date (or None) and a short description of the clue used (``"unknown"``).
+    """
+    for m in _STAMP_RE.finditer(text):
+        yy, mm, dd = (int(g) for g in m.groups()[:3])
+        try:
+            return date(2000 + yy, mm, dd), f"text: {m.group().strip()} stamp"
+        except ValueError:
+            continue
+    full_dates = list(_FULL_DATE_RE.finditer(text))
+    # A weekday that belongs to an explicit date ("on Friday, June 5") is not a writing day.
+    in_dates = [(m.start(), m.end()) for m in full_dates]
+    weekdays = [
+        m.group(1).lower()
+        for m in _WEEKDAY_MENTION_RE.finditer(text)
+        if not any(s <= m.start(1) < e for s, e in in_dates)
+    ]
+    if not full_dates or not weekdays:
+        return None, "unknown"
+    # The most frequent weekday of the reporting ("on Saturday") is the writing day.
+    weekday = max(set(weekdays), key=lambda w: (weekdays.count(w), -weekdays.index(w)))
+    anchor = full_dates[-1]
+    try:
+        explicit = _dateparser.parse(anchor.group(0), fuzzy=False).date()
+    except (ValueError, OverflowError):
+        return None, "unknown"
+    wd = _WEEKDAY_WORDS.index(weekday)
+    if _START_CUE_RE.search(text[max(0, anchor.start() - 20) : anchor.start()]):
+        published = _weekday_before(explicit, wd, inclusive=False)
+    else:
+        published = explicit + timedelta(days=(wd - explicit.weekday()) % 7)
+    return published, f"text: {weekday.capitalize()} and {anchor.group(0).strip()}"

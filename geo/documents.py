@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +28,7 @@ import ftfy
 from dateutil import parser as date_parser
 
 from geo._datafile import read_text
+from geo.dates import published_from_text
 from geo.exceptions import DocumentError
 
 __all__ = [
@@ -56,23 +57,6 @@ _BROKEN_ENTITY = re.compile(r"(?<![&#])x([0-9A-Fa-f]{2,4});")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EXOTIC_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ODD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-# A bare wire-service timestamp on its own line: yymmddHHMMSS plus milliseconds.
-_STAMP = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})(\d{6,9})\s*$", re.MULTILINE)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_MENTION = re.compile(
-    r"\b(?:on|announced|said|late|earlier on|later on)\s+(" + "|".join(_WEEKDAYS) + r")\b",
-    re.IGNORECASE,
-)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_FULL_DATE = re.compile(
-    r"\b(?:(" + "|".join(_WEEKDAYS) + r"),?\s+)?"
-    r"(?:(" + _MONTHS + r")\s+(\d{1,2}),?\s+(\d{4})|(\d{1,2})\s+(" + _MONTHS + r"),?\s+(\d{4}))\b",
-    re.IGNORECASE,
-)
-_FUTURE_CUE = re.compile(
-    r"(?:from|as of|effective|starting|until|begin|beginning|take effect)\s*$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,55 +237,15 @@ def normalise_text(raw: str) -> str:
     return text
 
 
-def _weekday_before(day: date, weekday: int, *, inclusive: bool) -> date:
-    delta = (day.weekday() - weekday) % 7
-    if delta == 0 and not inclusive:
-        delta = 7
-    return day - timedelta(days=delta)
-
-
 def infer_published(text: str) -> tuple[date | None, str]:
-    """Infer a publication date from the article text.
-
-    Two clues are used: a bare wire timestamp line (``200606095959993`` = 2020-06-06), and a
-    weekday mention ("on Saturday") read against a full explicit date ("Monday, June 8, 2020"):
-    the article was written on that weekday, before the date when the date is announced as a
-    future start ("from Monday, June 8"), else after it.
+    """Infer a publication date from the article text (see :func:`geo.dates.published_from_text`).
 
     Returns
     -------
     tuple
         The date (or None) and a short description of the clue used.
     """
-    for m in _STAMP.finditer(text):
-        yy, mm, dd = (int(g) for g in m.groups()[:3])
-        try:
-            return date(2000 + yy, mm, dd), f"text: {m.group().strip()} stamp"
-        except ValueError:
-            continue
-    full_dates = list(_FULL_DATE.finditer(text))
-    # A weekday that belongs to an explicit date ("on Friday, June 5") is not a writing day.
-    in_dates = [(m.start(), m.end()) for m in full_dates]
-    weekdays = [
-        m.group(1).lower()
-        for m in _WEEKDAY_MENTION.finditer(text)
-        if not any(s <= m.start(1) < e for s, e in in_dates)
-    ]
-    if not full_dates or not weekdays:
-        return None, "unknown"
-    # The most frequent weekday of the reporting ("on Saturday") is the writing day.
-    weekday = max(set(weekdays), key=lambda w: (weekdays.count(w), -weekdays.index(w)))
-    anchor = full_dates[-1]
-    try:
-        explicit = date_parser.parse(anchor.group(0), fuzzy=False).date()
-    except (ValueError, OverflowError):
-        return None, "unknown"
-    wd = _WEEKDAYS.index(weekday)
-    if _FUTURE_CUE.search(text[max(0, anchor.start() - 20) : anchor.start()]):
-        published = _weekday_before(explicit, wd, inclusive=False)
-    else:
-        published = explicit + timedelta(days=(wd - explicit.weekday()) % 7)
-    return published, f"text: {weekday.capitalize()} and {anchor.group(0).strip()}"
+    return published_from_text(text)
 
 
 def read_meta(path: Path) -> dict[str, DocumentMeta]:

@@ -3,14 +3,16 @@
 Gold rows use the columns of ``spec/seeds/gold_events.csv``
 (``article_id,place,place_canonical,lat,lon,event,side,date,date_precision,quote``).
 A prediction matches a gold event when the article, kind and side agree and the places lie
-within ``max_km`` (15 km by default). Matching is one-to-one, nearest first. Dates are compared
-at the gold precision among matched pairs. Activity kinds (``offensive``, ``strike``) are not
-control events and are not scored.
+within ``max_km`` (15 km by default); a gold row without coordinates (a place the gazetteer
+lacks) matches by normalised place name instead. Matching is one-to-one, nearest first. Dates
+are compared at the gold precision among matched pairs. Activity kinds (``offensive``,
+``strike``) are not control events and are not scored.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +20,9 @@ from typing import Any
 
 from geo._datafile import raise_it, read_csv_rows
 from geo._geodesy import distance_km
-from geo.events import CONTROL_KINDS
+from geo._normalise import normalise_name
 from geo.exceptions import DataFileError
+from geo.extract import CONTROL_KINDS
 
 __all__ = ["KindScore", "Labelled", "Score", "read_gold", "read_predictions", "score"]
 
@@ -35,6 +38,12 @@ class Labelled:
     lon: float
     date: str = ""
     place: str = ""
+    names: tuple[str, ...] = ()  # normalised place names, for rows without coordinates
+
+    @property
+    def located(self) -> bool:
+        """True when the row has coordinates."""
+        return not (math.isnan(self.lat) or math.isnan(self.lon))
 
 
 @dataclass
@@ -104,20 +113,27 @@ def read_gold(path: Path) -> list[Labelled]:
     out = []
     for line, row in _read_csv_rows(path):
         try:
+            # A row without coordinates names a place the gazetteer lacks: matched by name.
+            blank = not (row.get("lat") or "").strip() and not (row.get("lon") or "").strip()
             out.append(
                 Labelled(
                     article=row["article_id"],
                     kind=row["event"],
                     side=row["side"],
-                    lat=float(row["lat"]),
-                    lon=float(row["lon"]),
+                    lat=math.nan if blank else float(row["lat"]),
+                    lon=math.nan if blank else float(row["lon"]),
                     date=row.get("date") or "",
                     place=row.get("place") or "",
+                    names=_names(row.get("place"), row.get("place_canonical")),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFileError(str(path), line, f"bad gold row: {exc}") from None
     return out
+
+
+def _names(*names: object) -> tuple[str, ...]:
+    return tuple(n for n in (normalise_name(str(x)) for x in names if x) if n)
 
 
 def from_record(rec: Mapping[str, Any]) -> Labelled:
@@ -130,6 +146,7 @@ def from_record(rec: Mapping[str, Any]) -> Labelled:
         lon=float(rec["lon"]),
         date=str(rec.get("date") or ""),
         place=str(rec.get("place") or ""),
+        names=_names(rec.get("place"), rec.get("place_name")),
     )
 
 
@@ -168,11 +185,15 @@ def score(
     pairs = []
     for gi, g in enumerate(golds):
         for pi, p in enumerate(preds):
-            if (g.article, g.kind, g.side) == (p.article, p.kind, p.side):
+            if (g.article, g.kind, g.side) != (p.article, p.kind, p.side):
+                continue
+            if g.located:
                 d = distance_km((g.lat, g.lon), (p.lat, p.lon))
-                if d <= max_km:
-                    # Nearest first, then the pair whose dates agree.
-                    pairs.append((d, not _date_agrees(g.date, p.date), gi, pi))
+            else:
+                d = 0.0 if set(g.names) & set(p.names) else math.inf
+            if d <= max_km:
+                # Nearest first, then the pair whose dates agree.
+                pairs.append((d, not _date_agrees(g.date, p.date), gi, pi))
     pairs.sort()
     used_g: set[int] = set()
     used_p: set[int] = set()

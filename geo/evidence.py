@@ -37,7 +37,7 @@ from types import MappingProxyType
 import numpy as np
 from rapidfuzz import fuzz, process, utils
 
-from geo.events import Event
+from geo.extract import Event
 from geo.sides import Sides
 
 __all__ = [

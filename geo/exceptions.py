@@ -13,6 +13,7 @@ __all__ = [
     "GazetteerError",
     "GeocoderError",
     "LocatedError",
+    "ModelError",
     "OutputError",
     "OverrideError",
     "SidesError",
@@ -94,3 +95,7 @@ class GeocoderError(FrontlineError, RuntimeError):
 
 class VendorError(FrontlineError, FileNotFoundError):
     """The browser libraries for the offline map are missing (run ``make vendor``)."""
+
+
+class ModelError(FrontlineError, RuntimeError):
+    """A language model the extractor needs is missing or unusable."""

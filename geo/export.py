@@ -39,8 +39,8 @@ from shapely.geometry.polygon import orient
 from geo._output import atomic_path, atomic_write_text
 from geo.control import ControlChange, ControlHistory
 from geo.dates import FuzzyDate
-from geo.events import ACTIVITY_KINDS, Event
 from geo.exceptions import OutputError
+from geo.extract import ACTIVITY_KINDS, Event
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass, field, replace
 
 from geo.analyst import Override
 from geo.dates import FuzzyDate
-from geo.events import Event
 from geo.evidence import EvidenceWeights, claimant, report_weight, source_groups
+from geo.extract import Event
 from geo.sides import Sides
 
 __all__ = ["KIND_RANK", "OVERRIDE", "ControlChange", "SourceRef", "fuse"]

@@ -5,7 +5,7 @@ cores (a process pool) or machines (dask) without changing a single result. Resu
 back in input order, and memory stays bounded: only a few chunks of documents are in flight.
 
 Workers never receive the gazetteer or the sides as objects: they get file paths (None for the
-packaged data) and the theatre's folder, and build their own :class:`~geo.events.EventExtractor`
+packaged data) and the theatre's folder, and build their own :class:`~geo.extract.EventExtractor`
 once, on first use. The
 store stays single-writer: extraction runs in parallel, the caller writes the results serially.
 To pair each document with its results without holding them all, tee the documents (the tee
@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from geo.documents import DEFAULT_MAX_CHARS, Document, split_document
-from geo.events import Event, EventExtractor
 from geo.exceptions import GazetteerError, SidesError
+from geo.extract import Event, EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.theatre import load_theatre
 from geo.toponyms import Mention

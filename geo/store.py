@@ -15,11 +15,12 @@ kill mid-batch leaves the file exactly as it was before the batch.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
 import struct
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from itertools import tee
 from pathlib import Path
@@ -28,8 +29,8 @@ from typing import Literal
 
 from geo.dates import FuzzyDate
 from geo.documents import DEFAULT_MAX_CHARS, Document, published_from_iso
-from geo.events import Event, EventExtractor
 from geo.exceptions import DocumentError, StoreError
+from geo.extract import Event, EventExtractor
 from geo.parallel import analyse_in_parts
 from geo.toponyms import Mention
 
@@ -108,7 +109,8 @@ CREATE TABLE events (
   fid INTEGER PRIMARY KEY AUTOINCREMENT, geom POINT, content_hash TEXT NOT NULL,
   doc_id TEXT NOT NULL, kind TEXT, side TEXT, place TEXT, place_id TEXT, place_name TEXT,
   lat DOUBLE, lon DOUBLE, date TEXT, date_precision TEXT, quote TEXT, start_offset INTEGER,
-  end_offset INTEGER, confidence DOUBLE, outlet TEXT, url TEXT, published TEXT);
+  end_offset INTEGER, confidence DOUBLE, outlet TEXT, url TEXT, published TEXT,
+  claimant TEXT NOT NULL DEFAULT '', evidence TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX events_hash ON events(content_hash);
 CREATE INDEX events_place ON events(place_id);
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
@@ -128,11 +130,14 @@ INSERT INTO gpkg_geometry_columns VALUES
 # under the write lock, once). Columns are added the same way, e.g.
 # ("events", "claimant", "TEXT NOT NULL DEFAULT ''").
 _MIGRATED_TABLES: tuple[tuple[str, str], ...] = (("document_history", _HISTORY),)
-_MIGRATED_COLUMNS: tuple[tuple[str, str, str], ...] = ()
+_MIGRATED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("events", "claimant", "TEXT NOT NULL DEFAULT ''"),
+    ("events", "evidence", "TEXT NOT NULL DEFAULT '[]'"),
+)
 
 _EVENT_COLUMNS = (
     "doc_id, kind, side, place, place_id, place_name, lat, lon, date, date_precision, quote, "
-    "start_offset, end_offset, confidence, outlet, url"
+    "start_offset, end_offset, confidence, outlet, url, claimant, evidence"
 )
 
 
@@ -533,7 +538,7 @@ class Store:
     ) -> None:
         self.conn.executemany(
             f"INSERT INTO events (geom, content_hash, published, {_EVENT_COLUMNS}) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     gpkg_point(e.lon, e.lat),  # GeoPackage x, y = lon, lat
@@ -555,6 +560,8 @@ class Store:
                     e.confidence,
                     e.source,
                     e.url,
+                    e.claimant,
+                    json.dumps(list(e.evidence), ensure_ascii=False),
                 )
                 for e in events
             ],
@@ -671,7 +678,7 @@ class Store:
         key = place.casefold() if place else None
         ids = frozenset(place_ids)
         for r in rows:
-            ev = Event(*r)
+            ev = replace(Event(*r[:-1]), evidence=tuple(json.loads(r[-1] or "[]")))
             names = {ev.place_id.casefold(), ev.place_name.casefold(), ev.place.casefold()}
             if (key or ids) and key not in names and ev.place_id not in ids:
                 continue
@@ -803,7 +810,7 @@ def ingest(
         ``unique_ids=False`` (this function then settles duplicate ids).
     extractor
         Finds events and the place mentions they were read from, in one pass
-        (:meth:`~geo.events.EventExtractor.extract_with_mentions`).
+        (:meth:`~geo.extract.EventExtractor.extract_with_mentions`).
     batch_size
         Documents per transaction.
     on_document

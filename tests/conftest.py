@@ -13,7 +13,7 @@ from control_cases import DATA, ROOT
 
 from geo.control import BaselineEntry, ControlHistory, load_baseline
 from geo.documents import load_documents
-from geo.events import EventExtractor
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import Store, ingest

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from geo.control import ControlHistory, PlaceState
-from geo.events import Event
+from geo.extract import Event
 from geo.sides import Sides
 
 ROOT = Path(__file__).parent.parent

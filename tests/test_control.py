@@ -25,7 +25,7 @@ from control_cases import (
 
 from geo.control import CONTESTED, UNKNOWN, BaselineEntry, ControlHistory, PlaceState, state
 from geo.documents import load_documents
-from geo.events import EventExtractor
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import Store, ingest
@@ -174,7 +174,8 @@ REPRINTS = {  # one wire story in five papers: one source
     "p4": WIRE.replace("TRIPOLI (Wire) - ", ""),
     "p5": f"{WIRE} Reporting by the wire's Tripoli bureau.",
 }
-LATER_FIGHTING = "Heavy fighting broke out in Tarhuna on Sunday between GNA forces and the LNA."
+# An attacker is named: fighting "between" two sides names none, and gets no row (codebook).
+LATER_FIGHTING = "LNA forces attacked GNA positions in Tarhuna on Sunday."
 NOT_CONTROL = (  # a conditional and a landmark: neither says who holds the place
     "If GNA forces take Sirte, the road to the oil ports will be open, an analyst said. "
     "The convoy reached Waddan, 250 km south of Misrata, on Friday."

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo.cli import main
-from geo.evaluate import Labelled, read_gold, read_predictions, score
+from geo.evaluate import Labelled, from_record, read_gold, read_predictions, score
 from geo.exceptions import DataFileError
 
 DATA = Path(__file__).parent / "data"
@@ -104,3 +104,25 @@ def test_evaluate_reads_extract_output(tmp_path: Path) -> None:
     assert res.exit_code == 0
     total = next(line for line in res.output.splitlines() if line.startswith("all"))
     assert total.split()[3] == "20"  # true positives
+
+
+def test_gold_rows_without_coordinates_match_by_place_name(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "article_id,place,place_canonical,lat,lon,event,side,date,date_precision,quote\n"
+        "a,its eastern gate,Sirte eastern gate,,,capture,GNA,2020-06,month,q\n"
+        "a,Sirte,Sirte,31.2,16.6,capture,GNA,2020-06,month,q\n",
+        encoding="utf-8",
+    )
+    rows = read_gold(gold)
+    assert [r.located for r in rows] == [False, True]
+
+    def pred(place: str, lat: float, lon: float) -> Labelled:
+        record = {"doc_id": "a", "kind": "capture", "side": "GNA", "lat": lat, "lon": lon}
+        return from_record({**record, "date": "2020-06-04", "place": place, "place_name": ""})
+
+    result = score(rows, [pred("its eastern gate", 10.0, 10.0), pred("Sirte", 31.21, 16.59)])
+    assert (result.total.tp, result.total.fp, result.total.fn) == (2, 0, 0)
+    # A prediction elsewhere with another name does not match the unlocated row.
+    other = pred("Brega", 10.0, 10.0)
+    assert score(rows[:1], [other]).total.tp == 0

@@ -24,8 +24,8 @@ from geo.cli.export import command as export_command
 from geo.control import ControlChange, ControlHistory, SourceRef
 from geo.dates import FuzzyDate
 from geo.documents import load_documents
-from geo.events import EventExtractor
 from geo.export import ACLED_COLUMNS, acled_rows, layer, rfc7946_problems, to_geojson
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import Store, ingest

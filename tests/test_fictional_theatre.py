@@ -93,8 +93,9 @@ zz:5,Marrowgate,SOUTH,2031-03-01,invented
 ARTICLES = {
     "a1": (
         "2031-03-10",
+        # Witnesses, not the Union itself: a side's own claim weighs less than the baseline.
         "Union forces seized Quessel on Sunday, March 9, 2031, after two days of fighting, "
-        "a Union spokesman said.\nCompact troops withdrew from Pellwick the same day.\n",
+        "witnesses said.\nCompact troops withdrew from Pellwick the same day.\n",
     ),
     "a2": (
         "2031-03-20",

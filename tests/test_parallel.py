@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from geo.documents import Document, load_documents
-from geo.events import Event, EventExtractor
 from geo.exceptions import GazetteerError, SidesError, TheatreError
+from geo.extract import Event, EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.parallel import (
     analyse_parallel,

@@ -24,8 +24,8 @@ from geo.cli.events import command as events_command
 from geo.cli.ingest import HANG_ENV
 from geo.cli.ingest import command as ingest_command
 from geo.documents import Document, load_documents
-from geo.events import EventExtractor
 from geo.exceptions import StoreError
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import IngestResult, Store, gpkg_point, ingest, parse_gpkg_point
@@ -425,3 +425,23 @@ def test_a_full_disk_is_one_store_error_and_the_batch_is_rolled_back(
     assert message.startswith(f"{path}: cannot write the batch (database or disk is full)")
     assert "nothing was written" in message
     assert dump(path) == before
+
+
+def test_an_older_store_gets_the_claimant_and_evidence_columns(
+    tmp_path: Path, extractor: EventExtractor
+) -> None:
+    path = tmp_path / "old.gpkg"
+    with Store(path):
+        pass
+    conn = sqlite3.connect(path)  # a store written before the columns existed
+    conn.execute("ALTER TABLE events DROP COLUMN claimant")
+    conn.execute("ALTER TABLE events DROP COLUMN evidence")
+    conn.commit()
+    conn.close()
+    text = "The LNA said it captured Sirte on Friday. LNA units were in full control of Sirte."
+    doc = Document("d", text, date(2020, 6, 6), "cli", "x")
+    with Store(path) as store:
+        ingest(store, [doc], extractor)
+        events = [e for e in store.events() if e.kind == "capture"]
+    assert [(e.side, e.claimant) for e in events] == [("LNA", "LNA")]
+    assert len(events[0].evidence) == 1

@@ -14,8 +14,8 @@ from control_cases import DATA, ROOT
 from geo.cli.evaluate_control import command as evaluate_control
 from geo.control import ControlHistory
 from geo.documents import load_documents
-from geo.events import EventExtractor
 from geo.exceptions import DataFileError
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.sides import Sides
 from geo.store import Store, ingest

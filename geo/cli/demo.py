@@ -76,7 +76,7 @@ def command(
     """
     from geo.cli.map import cache_file, map_extras
     from geo.control import ControlHistory
-    from geo.events import EventExtractor
+    from geo.extract import EventExtractor
     from geo.render import data_range, render_map, write_embed_snippet
     from geo.store import Store, ingest
 

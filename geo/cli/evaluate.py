@@ -11,8 +11,8 @@ import click
 from geo.cli import _common as c
 from geo.cli._options import DAY, gazetteer_options, load_gazetteer, resolve_theatre
 from geo.evaluate import Labelled, from_record, read_gold, read_predictions, score
-from geo.events import EventExtractor
 from geo.exceptions import DataFileError
+from geo.extract import EventExtractor
 from geo.theatre import Theatre
 
 

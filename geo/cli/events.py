@@ -11,8 +11,8 @@ import click
 
 from geo.cli import _common as c
 from geo.cli._options import date_option, load_gazetteer, resolve_theatre, theatre_option
-from geo.events import EVENT_FIELDS
 from geo.exceptions import FrontlineError
+from geo.extract import EVENT_FIELDS
 from geo.store import DEFAULT_STORE, Store
 
 __all__ = ["command"]

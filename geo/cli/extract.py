@@ -20,7 +20,7 @@ from geo.cli._options import (
     require_engine,
     resolve_theatre,
 )
-from geo.events import EVENT_FIELDS, EventExtractor
+from geo.extract import EVENT_FIELDS, EventExtractor
 from geo.parallel import analyse_in_parts, extract_parallel, parse_engine
 
 FORMATS = ("jsonl", "geojson", "csv", "table")

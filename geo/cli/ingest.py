@@ -24,8 +24,8 @@ from geo.cli._options import (
     theatre_of_store,
 )
 from geo.documents import Document, load_documents, read_meta
-from geo.events import EventExtractor
 from geo.exceptions import DocumentError, FrontlineError
+from geo.extract import EventExtractor
 from geo.gazetteer import Gazetteer
 from geo.parallel import analyse_parallel, parse_engine
 from geo.store import DEFAULT_STORE, DUPLICATE_POLICIES, OnDuplicate, Store, ingest
