@@ -1,6 +1,6 @@
 """frontline: map who controls what from war reporting, offline.
 
-The pipeline is ``documents`` -> ``gazetteer`` + ``toponyms`` -> ``dates`` -> ``events`` ->
+The pipeline is ``documents`` -> ``gazetteer`` + ``toponyms`` -> ``dates`` -> ``extract`` ->
 ``store`` -> ``control`` -> ``render`` / ``export``. This module re-exports the entry points of
 the text stages, imported on first use (PEP 562), so ``import geo.toponyms`` or a command that
 needs only place finding does not load the extractor; the geographic stages (``geo.store``,
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from geo.dates import FuzzyDate
     from geo.documents import Document, load_documents
-    from geo.extract import Event, EventExtractor, extract_events
     from geo.exceptions import FrontlineError
+    from geo.extract import Event, EventExtractor, extract_events
     from geo.gazetteer import Gazetteer, Place
     from geo.sides import Sides
     from geo.toponyms import Mention, PlaceFinder, find_places
