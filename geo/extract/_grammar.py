@@ -282,10 +282,20 @@ class Grammar:
             return self.subj(head)
         if dep in ("acl", "relcl") and not self.passive(tok):
             return [head]
-        if dep == "advcl" and (
-            tok.tag_ == "VBG" or any(c.tag_ == "TO" for c in tok.children)
-        ):  # "..., seizing X"; "moved north to clash with A"
-            return self.subj(head)
+        infinitive = any(c.tag_ == "TO" for c in tok.children)
+        if infinitive and dep in ("advcl", "xcomp"):
+            # "fought a government bid to take X": the bid's owner means to take X.
+            bids = [
+                c
+                for c in head.children
+                if c.dep_ == "dobj"
+                and c.i < tok.i
+                and _lemma(c) in self.lex["modality.intent_nouns"]
+            ]
+            if bids:
+                return bids
+        if dep == "advcl" and (tok.tag_ == "VBG" or infinitive):
+            return self.subj(head)  # "..., seizing X"; "moved north to clash with A"
         if dep == "pcomp" and head.head is not head:
             return self.subj(head.head)
         return []

@@ -55,6 +55,7 @@ class Reading:
     # modality of the clause around it does not undo it.
     presupposed: bool = False
     fallback: str = "focus"
+    parties_named: bool = False  # the sentence names an actor
 
 
 class Interpreter:
@@ -129,6 +130,7 @@ class Interpreter:
             co_winners=self._co_actors(parsed, tok, frame.winner),
             presupposed=family == "control_claim" and self.grammar.pos_of(tok) != "verb",
             fallback=frame.fallback,
+            parties_named=bool(parsed.actors),
         )
 
     def _changes(self, tok: Token) -> bool:

@@ -108,6 +108,8 @@ class SentenceReader:
             return None
         attacker = discourse.attacker(where.place)
         if r.family == "contested" or r.mood.fought:
+            # Fighting no one is said to wage: whoever the article says attacks the place;
+            # no row when no attacker can be identified (codebook).
             return attacker
         if r.fallback == "attacker":
             return attacker or focus  # "X has fallen": to its attacker, else the story's actor
