@@ -55,6 +55,18 @@
     }
     this.polygon = function (p) { return polys[p] || (polys[p] = topo.polygons[p].map(path)); };
     this.line = function (l) { return lines[l] || (lines[l] = topo.lines[l].map(path)); };
+    // Decode what the slider will need while the reader looks at the map, a slice at a time,
+    // so the first moves of the slider do not pay for it.
+    var next = 0, total = topo.polygons.length + topo.lines.length, self = this;
+    this.warm = function (deadline) {
+      while (next < total && deadline.timeRemaining() > 2) {
+        if (next < topo.polygons.length) { self.polygon(next); } else {
+          self.line(next - topo.polygons.length);
+        }
+        next += 1;
+      }
+      return next < total;
+    };
   }
 
   // Leaflet's canvas renderer, plus layers that clear what is under them (flErase).
@@ -701,6 +713,13 @@
     var t0 = fromHash();
     setDate(t0 === null ? END : t0);
     ready = true;
+    var idle = window.requestIdleCallback || function (fn) {
+      return setTimeout(function () {
+        var until = Date.now() + 8;
+        fn({timeRemaining: function () { return until - Date.now(); }});
+      }, 50);
+    };
+    idle(function warm(deadline) { if (geometry.warm(deadline)) { idle(warm); } });
     return {map: map, slider: slider, setDate: setDate, start: T0, end: END,
       first: T0 + FIRST * DAY, date: function () { return shown; },
       layers: {zones: zonesLayer, front: frontLine, places: placesLayer, labels: labelsLayer,
