@@ -182,7 +182,7 @@ class SentenceReader:
 
     def _subject(self, parsed: Parsed, discourse: Discourse) -> str | None:
         """The side of the main clause's subject when it names armed actors ("rebels
-        poured into X"); a leader who speaks or appears ("Gaddafi used the backdrop") is no
+        poured into X"); a leader who speaks or appears ("the leader used the backdrop") is no
         actor of the story."""
         roots = [t for t in parsed.doc if t.dep_ == "ROOT"]
         g = self.interpreter.grammar
