@@ -124,7 +124,8 @@ def contest_denied(reports: list[Report], denials: dict[int, str]) -> list[Repor
     unknown); a side does not contest its own claim by denying another."""
     out = []
     for r in reports:
-        denier = denials.get(r.sentence, denials.get(r.sentence + 1))
+        near = (denials.get(r.sentence + k) for k in (0, 1, 2))
+        denier = next((d for d in near if d is not None), None)
         claimed = r.claimant or r.reported or r.sentence in denials
         if r.kind == "capture" and denier is not None and claimed and denier != r.side:
             r = replace(r, kind="contested")

@@ -49,8 +49,8 @@ _SPEAKER_WORDS = frozenset({"we", "us", "our", "ours", "ourselves"})
 # A place named only to locate another ("50 km west of X", "near X") is no antecedent.
 _LANDMARK = re.compile(
     r"(?i)(?:\b(?:north|south|east|west)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+of|\bkm|"
-    r"\bkilometres?|\bkilometers?|\bmiles|\bnear|\boutside|\btowards?|\bbeyond|"
-    r"\bfrom)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$"
+    r"\bkilometres?|\bkilometers?|\bmiles|\bnear|\boutside|\btowards?|\bbeyond)"
+    r"\s+(?:(?:from|of)\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}$"
 )
 # "the village of X" naming a place the gazetteer lacks: a later "the village" means it, so
 # it blocks older antecedents.

@@ -592,9 +592,9 @@ class Grammar:
             subs = [c for c in tok.children if c.dep_ in ("poss", "appos") and c.tag_ != "PRP$"]
         return subs
 
-    def _light_flags(self, tok: Token) -> tuple[bool, bool, bool] | None:
-        """(partial, edge, sub) for a light noun, or None when it names no takeover ("only a
-        small part of X", "an A-held district of X")."""
+    def _light_flags(self, tok: Token) -> tuple[bool, bool, bool, bool] | None:
+        """(partial, edge, sub, minor) for a light noun, or None when it names no place ("an
+        A-held district of X"); minor: "only a small part of X", held by nobody who matters."""
         lemma, word = _lemma(tok), _lower(tok)
         partial = lemma in self.lex["places.partial"] or word in self.lex["places.partial"]
         partial = partial or any(
@@ -602,20 +602,19 @@ class Grammar:
         )
         if any(c.lower_ in ("100", "hundred") for c in tok.children if c.dep_ == "nummod"):
             partial = False  # "100 percent of X" is all of it
-        if partial and any(_lower(c) in self.lex["places.minor"] for c in tok.children):
-            return None
+        minor = partial and any(_lower(c) in self.lex["places.minor"] for c in tok.children)
         edge = lemma in self.lex["places.edge"] or word in self.lex["places.edge"]
         indefinite = any(c.dep_ == "det" and _lower(c) in ("a", "an") for c in tok.children)
         if indefinite and not (partial or edge):
             return None
-        return partial, edge, partial or edge or lemma in self.lex["places.subareas"]
+        return partial, edge, partial or edge or lemma in self.lex["places.subareas"], minor
 
     def _light(self, parsed: Parsed, tok: Token, depth: int) -> list[PlaceRef]:
         """ "most of X", "positions in X", "the town's northern quarter", "its outskirts"."""
         flags = self._light_flags(tok)
         if flags is None:
             return []
-        partial, edge, sub = flags
+        partial, edge, sub, minor = flags
         named = [
             parsed.places[c.i]
             for c in tok.children
@@ -630,7 +629,7 @@ class Grammar:
             lemma in self.lex["places.positional"] or _lower(tok) in self.lex["places.positional"]
         )
         out = [
-            r.flagged(partial=partial, edge=edge, sub=sub)
+            r.flagged(partial=partial, edge=edge, sub=sub, minor=minor)
             for comp in self._complements(tok, positional)
             for t in self.coordinated(comp)
             for r in self.place_ref(parsed, t, depth + 1)
@@ -677,6 +676,11 @@ class Grammar:
             return found
         if self._indefinite(tok):
             return []  # "a western outpost", "an arms depot in X": no place the text names
+        if tok.tag_ in ("NNS", "NNPS") and (
+            any(c.dep_ == "nummod" for c in tok.children)
+            or not any(c.dep_ in ("compound", "nmod") for c in tok.children)
+        ):
+            return self._head_plural(parsed, tok)  # "four towns in X" are not X
         for step in (self._head_located, self._head_compound):
             found = step(parsed, tok, depth, site)
             if found is not None:

@@ -166,8 +166,8 @@ def _frame(row: int, raw: Mapping[str, Any]) -> Frame:
 
 def _fallback(raw: Mapping[str, Any]) -> str:
     value = str(raw.get("fallback", "focus"))
-    if value not in ("focus", "attacker"):
-        raise ValueError(f"fallback must be focus or attacker, not {value!r}")
+    if value not in ("focus", "attacker", "rival"):
+        raise ValueError(f"fallback must be focus, attacker or rival, not {value!r}")
     return value
 
 

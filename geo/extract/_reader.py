@@ -78,11 +78,13 @@ class SentenceReader:
         focus = discourse.focus.agent
         out = []
         for ref, where in [(p, w) for p in r.places for w in discourse.places(p)]:
+            if ref.minor and r.family != "contested":
+                continue  # "A control only a small part of X": no hold, no takeover
             roles = Roles(
                 winner=winner,
                 loser=loser,
                 claimant=claimant,
-                winner_fallback=self._winner_fallback(r, ref, where, discourse, focus),
+                winner_fallback=self._winner_fallback(r, ref, where, discourse, focus, loser),
                 loser_fallback=None if r.loser_said else focus,
                 winner_named=r.winner is not None and r.winner.kind == "named",
                 loser_named=r.loser is not None and r.loser.kind == "named",
@@ -97,13 +99,20 @@ class SentenceReader:
             discourse.saw_event(r.start, outcome.kind, outcome.side, where.place)
         return out
 
-    @staticmethod
     def _winner_fallback(
-        r: Reading, ref: PlaceRef, where: Resolved, discourse: Discourse, focus: str | None
+        self,
+        r: Reading,
+        ref: PlaceRef,
+        where: Resolved,
+        discourse: Discourse,
+        focus: str | None,
+        loser: str | None = None,
     ) -> str | None:
         """Who stands in for a winner the sentence does not name: for fighting, the side
         attacking that place; for a fall ("X has fallen"), the same or the actor in focus;
         never for a place that is only "it" (too weak to guess both)."""
+        if r.fallback == "rival" and loser is not None and not self.sides.is_third_party(loser):
+            return self.sides.opponent(loser)  # "B were hemmed into X": B's rival presses
         if r.winner_said or ref.kind == "pronoun":
             return None
         attacker = discourse.attacker(where.place)

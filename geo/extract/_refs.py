@@ -37,11 +37,18 @@ class PlaceRef:
     edge: bool = False
     sub: bool = False
     plural: bool = False
+    minor: bool = False  # "a small part of X": too small to hold, a corner to be pinned in
 
-    def flagged(self, *, partial: bool = False, edge: bool = False, sub: bool = False) -> PlaceRef:
+    def flagged(
+        self, *, partial: bool = False, edge: bool = False, sub: bool = False, minor: bool = False
+    ) -> PlaceRef:
         """The same reference with flags added."""
         return replace(
-            self, partial=self.partial or partial, edge=self.edge or edge, sub=self.sub or sub
+            self,
+            partial=self.partial or partial,
+            edge=self.edge or edge,
+            sub=self.sub or sub,
+            minor=self.minor or minor,
         )
 
 
