@@ -144,6 +144,15 @@ class Dater:
     ) -> Attachment:
         """The expression dating ``trigger``; ``place_at`` (sentence offset) picks among
         several on one clause ("took X on Friday and Y on Saturday")."""
+        if (
+            trigger.i not in self._relative
+            and self._subordination(trigger) == "recent"
+            and depth < 2
+        ):
+            # "The news came shortly after A took X": the day of the news, if the text says it.
+            governor = trigger.head if trigger.dep_ == "advcl" else trigger.head.head
+            base = self.date_of(parsed, governor, attached, place_at, depth + 1)
+            return Attachment(None, "relative", False, 0, base.expr, True)
         if trigger.i in self._relative and depth < 2 and trigger.head is not trigger:
             head = self.date_of(parsed, trigger.head, attached, place_at, depth + 1)
             present = trigger.head.tag_ in ("VBZ", "VBP", "VB") or not self.g.verbish(trigger.head)
@@ -168,31 +177,42 @@ class Dater:
 
     @staticmethod
     def _simultaneous(tok: Token) -> bool:
-        """ "A retreated as B advanced", "A celebrated on Monday, claiming X": same time."""
+        """ "A retreated as B advanced", "A celebrated on Monday, claiming X", "A fought on
+        Monday to take X", "responsible for capturing X on Sunday": the head's time."""
+        if tok.dep_ == "pcomp":
+            return True  # a temporal subordinate was ruled out before
         if tok.dep_ != "advcl":
             return False
+        if any(c.tag_ == "TO" for c in tok.children):
+            return True
         marks = [c for c in tok.children if c.dep_ == "mark"]
         if not marks:
             return tok.tag_ == "VBG"
         return any(c.lower_ in _SIMULTANEOUS for c in marks)
 
+    @classmethod
+    def _subordinate(cls, tok: Token) -> bool:
+        """A clause or gerund under "after", "until", "since" ...: background to its head."""
+        return cls._subordination(tok) == "background"
+
     @staticmethod
-    def _subordinate(tok: Token) -> bool:
-        """A clause or gerund under "after", "until", "since" ...: background to its head,
-        unless the head says it follows just now ("came after", "hours after")."""
+    def _subordination(tok: Token) -> str:
+        """ "background" for a clause or gerund under "after", "until", "since" ...;
+        "recent" when the head says it follows just now ("came after", "hours after",
+        "shortly after"); "" for no temporal subordinate."""
         if tok.dep_ == "advcl":
             marks = [c for c in tok.children if c.dep_ == "mark" and c.lower_ in _SUBORDINATE_MARKS]
             if not marks:
-                return False
+                return ""
             word, head = marks[0], tok.head
         elif tok.dep_ == "pcomp" and tok.head.lower_ in _SUBORDINATE_MARKS:
             word, head = tok.head, tok.head.head
         else:
-            return False
-        if head.lemma_.lower() in _FOLLOWING_VERBS:
-            return False
+            return ""
         near = [c for c in (*word.children, *tok.children) if c.dep_ in ("npadvmod", "advmod")]
-        return not any(c.lower_ in _RECENT for c in near)
+        if head.lemma_.lower() in _FOLLOWING_VERBS or any(c.lower_ in _RECENT for c in near):
+            return "recent"
+        return "background"
 
 
 def _nearest(times: list[TimeExpression], place_at: int) -> TimeExpression:

@@ -46,6 +46,8 @@ _SITE_KINDS: dict[str, frozenset[str]] = {
 _OUTLET_LINE = re.compile(r"^\s*(?:Source|Sources|Via)\s*:\s*(.+?)\s*$", re.I | re.M)
 _DATELINE = re.compile(r"\(([A-Z][\w ]{1,25})\)\s*[-–—]")
 _SPEAKER_WORDS = frozenset({"we", "us", "our", "ours", "ourselves"})
+# A person who speaks: "X said", "said X", "X told ...".
+_SAYS = re.compile(r"(?i)\b(?:said|says|told|tells|added|stated|declared|announced)\b")
 # A place named only to locate another ("50 km west of X", "near X") is no antecedent.
 _LANDMARK = re.compile(
     r"(?i)(?:\b(?:north|south|east|west)(?:ern)?(?:-?(?:east|west)(?:ern)?)?\s+of|\bkm|"
@@ -328,7 +330,14 @@ class Discourse:
             return None
         start, end = self.sentences[s]
         lo, hi = bisect_left(self._actor_starts, start), bisect_left(self._actor_starts, end)
-        people = [a for a in self.actors[lo:hi] if a.kind == "person" and a.side]
+        text = self.doc.text
+        people = [
+            a
+            for a in self.actors[lo:hi]
+            if a.kind == "person"
+            and a.side
+            and _SAYS.search(text[max(start, a.start - 12) : min(end, a.end + 40)])
+        ]
         return people[-1].side if people else None
 
     def _last_person(self, at: int) -> str | None:
@@ -388,12 +397,18 @@ class Discourse:
             if "main" in ref.modifiers and capital is not None:
                 site = self.sites.of(capital, head)  # "the country's main airport"
                 return Resolved(site, self._text(ref), 0.6) if site else None
+            named = self._site_named(ref.start, _SITE_KINDS[head])
+            if named is not None:
+                return Resolved(named, self._text(ref), 0.65)  # "Misrata airport ... the airport"
             town = self._in_focus(ref.start, towns_only=True)
             site = self.sites.of(town, head) if town else None
             return Resolved(site, self._text(ref), 0.6) if site else None
         if head in self.lex["places.descriptions"]:
             town = self._named_next(ref.end) or self._in_focus(ref.start, towns_only=True)
             return Resolved(town, self._text(ref), 0.5) if town else None
+        if "country" in ref.modifiers:
+            here = self.towns_before(ref.start)  # "the country's second city": named nearby
+            return Resolved(here[-1], self._text(ref), 0.5) if here else None
         if head in self.lex["places.town_heads"] or ref.sub:
             town = self._in_focus(ref.start, towns_only=True, head=head)
             return Resolved(town, self._text(ref), 0.6) if town else None
@@ -446,6 +461,18 @@ class Discourse:
         i = bisect_left([pos for pos, _ in places[-8:]], at)
         recent = places[-8:][:i]
         return recent[-1] if recent else None
+
+    def _site_named(self, at: int, kinds: frozenset[str]) -> Place | None:
+        """The last site of these kinds named in this or the two sentences before ``at``."""
+        s = bisect_right(self._sentence_starts, at) - 1
+        window_start = self.sentences[max(0, s - 2)][0] if s >= 0 else 0
+        i = bisect_left(self._antecedent_starts, at)
+        for pos, p in reversed(self._antecedents[max(0, i - 20) : i]):
+            if pos < window_start:
+                break
+            if p is not None and p.kind in kinds:
+                return p
+        return None
 
     def towns_before(self, at: int, *, previous: bool = False) -> list[Place]:
         """The towns named in the sentence before ``at`` ("in both X and Y ... the town
@@ -511,7 +538,7 @@ class Discourse:
             self.focus.agent, self.focus.agent_at = subject, start
         elif self.focus.agent is None:
             lo, hi = bisect_left(self._actor_starts, start), bisect_left(self._actor_starts, end)
-            named = [self.side_of(a) for a in self.actors[lo:hi]]
+            named = [self.side_of(a) for a in self.actors[lo:hi] if a.kind != "person"]
             first = next((s for s in named if s and not self._third(s)), None)
             if first:
                 self.focus.agent = first

@@ -189,10 +189,10 @@ class EventExtractor:
                 got = self._reader.read(doc, sent, discourse)
                 out += got
                 days = [r.date for r in got if r.date and r.date.precision == "day" and r.dated]
-                story = days[-1] if days else None
+                if got:
+                    story = days[-1] if days else None  # the story moves on, undated or not
             else:
                 discourse.saw_sentence(s, e, None, None)
-                story = None
             past = [in_past(t, doc.published) for t in times if t.date.precision == "day"]
             previous = past[-1] if past else None
             if past:

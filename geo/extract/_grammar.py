@@ -782,7 +782,13 @@ class Grammar:
             else:
                 refs = self.place_ref(parsed, p, depth + 1)
                 if not refs and p.tag_ in ("NN", "NNS"):
-                    return None  # "the country's main airport": owned by no place we know
+                    if _lemma(tok) not in self.lex["places.town_heads"]:
+                        return None  # "the country's main airport": owned by no place we know
+                    # "the country's second city": a town named in the same sentence, if any.
+                    start = min([parsed.start(c) for c in tok.lefts] + [parsed.start(tok)])
+                    return PlaceRef(
+                        "anaphor", start, parsed.end(tok), head=_lemma(tok), modifiers=("country",)
+                    )
                 owner = refs[0] if refs else None
         mods = tuple(_lemma(c) for c in tok.children if c.dep_ in ("amod", "compound"))
         if owner is not None and site:
@@ -807,6 +813,12 @@ class Grammar:
         if word in _RELATIVE:
             ante = self._antecedent(tok)
             return None if ante is tok else self.actor_ref(parsed, ante, depth + 1)
+        if lemma in self.lex["actors.partitives"]:
+            for c in tok.children:  # "a group of special forces", "hundreds of rebels"
+                if c.dep_ == "prep" and _lower(c) == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.actor_ref(parsed, p, depth + 1)
         found = self._modifier_actor(parsed, tok, depth)
         if found is not None:
             return found

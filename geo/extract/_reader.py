@@ -171,8 +171,8 @@ class SentenceReader:
             if base is not None:
                 return shift(base, at.offset), 3
         present = r.mood.tense in ("present", "progressive")
-        if outcome.kind == "contested" and present:
-            return undated(doc.published, "present"), 0  # "X is under attack"
+        if present and (outcome.kind == "contested" or r.family == "control_claim"):
+            return undated(doc.published, "present"), 0  # "X is under attack", "no longer"
         continuing = r.winner is None or r.winner.kind in _CONTINUING
         if not at.subordinate and not present:
             # The story goes on: fighting on the day last written, a pronoun's deed on the
@@ -186,7 +186,7 @@ class SentenceReader:
         if not at.subordinate and (r.mood.tense == "perfect" or r.mood.reported_now):
             # "A has taken X", "A says it took X": announced on the day of publication.
             return undated(doc.published, "present"), 0
-        background = at.subordinate or (r.mood.tense == "pluperfect" and r.claimant is None)
+        background = at.subordinate or (r.mood.tense == "pluperfect" and r.mood.claimant is None)
         return undated(doc.published, "background" if background else "news"), 0
 
     def _subject(self, parsed: Parsed, discourse: Discourse) -> str | None:
