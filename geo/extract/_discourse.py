@@ -399,7 +399,7 @@ class Discourse:
                 return Resolved(site, self._text(ref), 0.6) if site else None
             named = self._site_named(ref.start, _SITE_KINDS[head])
             if named is not None:
-                return Resolved(named, self._text(ref), 0.65)  # "Misrata airport ... the airport"
+                return Resolved(named, self._text(ref), 0.65)  # "Port Vell airport ... the airport"
             town = self._in_focus(ref.start, towns_only=True)
             site = self.sites.of(town, head) if town else None
             return Resolved(site, self._text(ref), 0.6) if site else None
