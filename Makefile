@@ -45,7 +45,10 @@ demo: $(STAMP) vendor
 	$(BIN)/frontline demo seeds/ --published 2020-06-06 --meta tests/data/articles.csv --maps maps/
 
 # The second theatre: the 2011 war, from the labelled dev corpus that lives outside the repo.
-DEV2011 := ../shared/devcorpus/libya-2011
+# The shared folder beside the checkout (seeds, spec, geodata, devcorpus); `make eval
+# SHARED=/elsewhere` reads another copy.
+SHARED ?= ../shared
+DEV2011 := $(SHARED)/devcorpus/libya-2011
 demo-2011: $(STAMP) vendor
 	@test -d $(DEV2011)/articles && test -f $(DEV2011)/articles.csv || { \
 	  echo "make demo-2011 needs the 2011 dev corpus: $(DEV2011)/articles/ (one .txt per article)"; \
@@ -59,7 +62,7 @@ demo-2011: $(STAMP) vendor
 # with the theatre's baseline and with an empty one (articles alone); then, as a blind block,
 # the second 2011 set's articles against the same truth (aggregate only). Skipped without them.
 EVAL_OUT := out/eval
-DEV2011B := ../shared/devcorpus/libya-2011b
+DEV2011B := $(SHARED)/devcorpus/libya-2011b
 EVAL_TRUTH := $(DEV2011)/control_truth.csv
 eval: eval-extract eval-control eval-places
 
@@ -85,7 +88,7 @@ eval-control: $(STAMP)
 
 # Place mentions against the gold of the 2011 dev corpus (and of the blind set beside it once it
 # is there), then the places of the invented examples. Skipped without ../shared.
-EXAMPLES := ../shared/spec/examples.jsonl
+EXAMPLES := $(SHARED)/spec/examples.jsonl
 eval-places: $(STAMP)
 	@if [ ! -f $(DEV2011)/gold_places.csv ]; then echo "eval-places: no $(DEV2011), skipped"; exit 0; fi; \
 	set -e; echo "places, libya-2011:"; \
@@ -118,13 +121,13 @@ screenshot: $(TEST_STAMP) vendor browser
 
 # Extraction scores (seeds, codebook examples, development and blind corpora under ../shared).
 eval-extract: $(STAMP)
-	$(BIN)/python scripts/eval.py --shared ../shared
+	$(BIN)/python scripts/eval.py --shared $(SHARED)
 
 bench: $(TEST_STAMP) vendor browser
 	$(BIN)/python -m bench
 
 gazetteer: $(STAMP)
-	$(BIN)/python scripts/build_gazetteer.py --country LY --geodata ../shared/geodata --out data/ \
+	$(BIN)/python scripts/build_gazetteer.py --country LY --geodata $(SHARED)/geodata --out data/ \
 		--boundaries-out data/theatres/libya-2019/
 
 clean:
