@@ -84,6 +84,7 @@ class Score:
     kinds: dict[str, KindScore] = field(default_factory=dict)
     missed: list[Labelled] = field(default_factory=list)
     spurious: list[Labelled] = field(default_factory=list)
+    misdated: list[tuple[Labelled, Labelled]] = field(default_factory=list)  # (gold, predicted)
 
     @property
     def total(self) -> KindScore:
@@ -205,6 +206,8 @@ def score(
         ks = result.kinds.setdefault(golds[gi].kind, KindScore())
         ks.tp += 1
         ks.dates_right += not date_wrong
+        if date_wrong:
+            result.misdated.append((golds[gi], preds[pi]))
     for gi, g in enumerate(golds):
         if gi not in used_g:
             result.kinds.setdefault(g.kind, KindScore()).fn += 1

@@ -1,12 +1,14 @@
 """Score the extractor: the seeds, the codebook's invented examples and the development corpora.
 
-    python scripts/eval.py [--shared ../shared]
+    python scripts/eval.py [--shared ../shared] [--only NAME] [--errors NAME]
 
 Prints one block per set: per-kind gold, predicted, true positives, precision, recall, F1 and
 date accuracy, with the change events (capture + withdraw) pooled. Sets under ``--shared``
-are skipped with a note when absent. ``libya-2011b`` is the blind set, labelled by someone who
-did not see the extractor: its block is a check of generalisation, never a tuning target, so
-this script prints its aggregate scores only.
+are skipped with a note when absent. ``libya-2011`` (real 2011 news) and
+``libya-invented-tune`` (invented 2014-2021-style news) are tuning sets: ``--errors`` lists
+their missed, spurious and misdated events. ``libya-2011b`` and ``libya-invented`` are blind
+sets, labelled by someone who did not see the extractor: their blocks are a check of
+generalisation, never a tuning target, so this script prints their aggregate scores only.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -91,26 +94,63 @@ def corpus(gazetteer: Gazetteer, folder: Path, theatre_id: str) -> Score:
     return score(read_gold(folder / "gold_events.csv"), _predict(extractor, docs))
 
 
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A labelled folder under ``devcorpus/`` and how it may be used."""
+
+    name: str
+    role: str  # "dev", "tune" or "blind"
+    theatre: str
+
+
+CORPORA = (
+    Corpus("libya-2011", "dev", "libya-2011"),
+    Corpus("libya-invented-tune", "tune", "libya-2019"),
+    Corpus("libya-2011b", "blind", "libya-2011"),
+    Corpus("libya-invented", "blind", "libya-2019"),
+)
+
+
+def print_errors(result: Score) -> None:
+    """The per-event errors of a tuning set: missed, spurious and misdated events."""
+    for title, rows in (("missed", result.missed), ("spurious", result.spurious)):
+        print(f"\n  {title}:")
+        for g in sorted(rows, key=lambda x: (x.article, x.kind)):
+            print(f"    {g.article} {g.kind:13s} {g.side:8s} {g.place[:40]:40s} {g.date}")
+    print("\n  misdated (gold / predicted):")
+    for g, p in sorted(result.misdated, key=lambda x: x[0].article):
+        print(f"    {g.article} {g.kind:13s} {g.side:8s} {g.place[:30]:30s} {g.date} / {p.date}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--only", help="score only this corpus (a devcorpus folder name)")
+    parser.add_argument("--errors", help="list the errors of this tuning corpus")
     args = parser.parse_args(argv)
+    blind = {c.name for c in CORPORA if c.role == "blind"}
+    if args.errors in blind:
+        parser.error(f"{args.errors} is a blind set: aggregate scores only")
     gazetteer = Gazetteer.load()
-    print_block("seeds (5 articles, tests/data/gold_events.csv)", seeds(gazetteer))
-    spec = args.shared / "spec" / "examples.jsonl"
-    if spec.exists():
-        print_block("codebook examples (spec/examples.jsonl)", examples(gazetteer, spec))
-    else:
-        print(f"\ncodebook examples: skipped ({spec} is absent)")
-    for name, title in (("libya-2011", "dev"), ("libya-2011b", "blind")):
-        folder = args.shared / "devcorpus" / name
-        if (folder / "gold_events.csv").exists():
-            n = len(list((folder / "articles").glob("*.txt")))
-            print_block(
-                f"{title}: devcorpus/{name} ({n} articles)", corpus(gazetteer, folder, "libya-2011")
-            )
+    if args.only is None:
+        print_block("seeds (5 articles, tests/data/gold_events.csv)", seeds(gazetteer))
+        spec = args.shared / "spec" / "examples.jsonl"
+        if spec.exists():
+            print_block("codebook examples (spec/examples.jsonl)", examples(gazetteer, spec))
         else:
-            print(f"\n{title}: skipped ({folder} is absent)")
+            print(f"\ncodebook examples: skipped ({spec} is absent)")
+    for c in CORPORA:
+        if args.only is not None and c.name != args.only:
+            continue
+        folder = args.shared / "devcorpus" / c.name
+        if not (folder / "gold_events.csv").exists():
+            print(f"\n{c.role}: skipped ({folder} is absent)")
+            continue
+        n = len(list((folder / "articles").glob("*.txt")))
+        result = corpus(gazetteer, folder, c.theatre)
+        print_block(f"{c.role}: devcorpus/{c.name} ({n} articles, theatre {c.theatre})", result)
+        if args.errors == c.name:
+            print_errors(result)
     return 0
 
 
