@@ -505,6 +505,28 @@ def test_ambiguous_army_judged_across_the_document(ex: EventExtractor, gaz: Gaze
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Army spokesman Ahmed al-Mismari said on Monday that the army had seized Zawiya.",
+        "The army, backed by jets of the air force loyal to Haftar, seized Zawiya on Monday.",
+        "The army's commander Khalifa Haftar visited the front. The army seized Zawiya.",
+    ],
+)
+def test_ambiguous_army_judged_by_its_titles_and_allies(
+    ex: EventExtractor, gaz: Gazetteer, text: str
+) -> None:
+    # A title or an allegiance between the name and a named actor makes them one side.
+    assert _control(ex, text, source="Reuters") == _canon(gaz, {("capture", "LNA", "Zawiya")})
+
+
+def test_ambiguous_army_against_a_named_rival_is_still_the_rival(
+    ex: EventExtractor, gaz: Gazetteer
+) -> None:
+    text = "The army fought Haftar's forces for a week and seized Zawiya on Monday."
+    assert _control(ex, text, source="Reuters") == _canon(gaz, {("capture", "GNA", "Zawiya")})
+
+
+@pytest.mark.parametrize(
     ("source", "side"), [("Anadolu", "GNA"), ("Anadolu Agency", "GNA"), ("Al Arabiya", "LNA")]
 )
 def test_ambiguous_army_judged_by_outlet(

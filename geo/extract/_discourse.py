@@ -45,6 +45,10 @@ _SITE_KINDS: dict[str, frozenset[str]] = {
 }
 _OUTLET_LINE = re.compile(r"^\s*(?:Source|Sources|Via)\s*:\s*(.+?)\s*$", re.I | re.M)
 _DATELINE = re.compile(r"\(([A-Z][\w ]{1,25})\)\s*[-–—]")
+# Words between an ambiguous name and a named actor ("the army's chief X"); a gap of at most
+# this many words with an ally cue makes them one side.
+_GAP_WORD = re.compile(r"[^\W\d_]+")
+_ALLY_GAP = 10
 _SPEAKER_WORDS = frozenset({"we", "us", "our", "ours", "ourselves"})
 # A person who speaks: "X said", "said X", "X told ...".
 _SAYS = re.compile(r"(?i)\b(?:said|says|told|tells|added|stated|declared|announced)\b")
@@ -228,17 +232,32 @@ class Discourse:
                 pending, sentence = [], here
             if act.ambiguous is not None and act.ambiguous.alias not in judged:
                 pending.append(act)
-            elif act.side is not None and act.kind in ("alias", "person") and pending:
-                rival = self.sides.opponent(act.side)
+            elif act.side is not None and act.kind in ("alias", "person", "dated") and pending:
                 for waiting in pending:
-                    if rival and waiting.ambiguous is not None:
-                        votes.setdefault(waiting.ambiguous.alias, Counter())[rival] += 1
+                    side = self._vote(waiting, act)
+                    if side and waiting.ambiguous is not None:
+                        votes.setdefault(waiting.ambiguous.alias, Counter())[side] += 1
                 pending = []
         for alias, counter in votes.items():
             side, n = counter.most_common(1)[0]
             if n > sum(counter.values()) / 2:
                 judged[alias] = side
         return judged
+
+    def _vote(self, waiting: ActorMention, named: ActorMention) -> str | None:
+        """The side an ambiguous name is judged to be by a named actor after it in its
+        sentence: its ally when a short gap ties them ("the army's chief X", "the army,
+        backed by units loyal to X"), else whom it acts against."""
+        assert named.side is not None
+        gap = _GAP_WORD.findall(self.doc.text[waiting.end : named.start].lower())
+        lex = self.lex
+        if (
+            len(gap) <= _ALLY_GAP
+            and any(w in lex["actors.ally_cues"] for w in gap)
+            and not any(w in lex["actors.hostile_cues"] for w in gap)
+        ):
+            return named.side
+        return self.sides.opponent(named.side)
 
     def side_of(self, actor: ActorMention) -> str | None:
         """The side of a named actor, ambiguous names judged for this document."""
