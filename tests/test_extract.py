@@ -519,6 +519,18 @@ def test_ambiguous_army_judged_by_its_titles_and_allies(
     assert _control(ex, text, source="Reuters") == _canon(gaz, {("capture", "LNA", "Zawiya")})
 
 
+def test_ambiguous_army_is_the_army_named_before(ex: EventExtractor, gaz: Gazetteer) -> None:
+    # "the army" after "the Libyan National Army" is that army (coreference by the head noun).
+    text = "Units of the Libyan National Army advanced on Monday. The army seized Zawiya."
+    assert _control(ex, text, source="Reuters") == _canon(gaz, {("capture", "LNA", "Zawiya")})
+
+
+def test_a_speaker_after_an_ambiguous_army_is_no_rival(ex: EventExtractor, gaz: Gazetteer) -> None:
+    # The named person reports the deed: no vote for his rival; the report is his side's.
+    text = "The army seized Zawiya on Monday, Haftar said."
+    assert _control(ex, text, source="Reuters") == _canon(gaz, {("capture", "LNA", "Zawiya")})
+
+
 def test_ambiguous_army_against_a_named_rival_is_still_the_rival(
     ex: EventExtractor, gaz: Gazetteer
 ) -> None:

@@ -224,7 +224,21 @@ class Discourse:
                 if outlet and re.search(r"\b" + re.escape(name.lower()) + r"\b", outlet):
                     judged[amb.alias] = side
         votes: dict[str, Counter[str]] = {}
+        for alias, side in self._votes(judged):
+            votes.setdefault(alias, Counter())[side] += 1
+        for alias, counter in votes.items():
+            side, n = counter.most_common(1)[0]
+            if n > sum(counter.values()) / 2:
+                judged[alias] = side
+        return judged
+
+    def _votes(self, judged: dict[str, str]) -> list[tuple[str, str]]:
+        """(ambiguous alias, side) votes: by a named actor after the name in its sentence
+        (see :meth:`_vote`), and by the last named actor before it whose name has the same
+        head ("the Free Army ... the army")."""
+        out: list[tuple[str, str]] = []
         pending: list[ActorMention] = []
+        named: list[ActorMention] = []
         sentence = -1
         for act in self.actors:
             here = bisect_right(self._sentence_starts, act.start) - 1
@@ -232,32 +246,45 @@ class Discourse:
                 pending, sentence = [], here
             if act.ambiguous is not None and act.ambiguous.alias not in judged:
                 pending.append(act)
-            elif act.side is not None and act.kind in ("alias", "person", "dated") and pending:
+                side = self._same_head(act, named)
+                if side is not None:
+                    out.append((act.ambiguous.alias, side))
+            elif act.side is not None and act.kind in ("alias", "person", "dated"):
+                if not self._third(act.side):
+                    named.append(act)
                 for waiting in pending:
                     side = self._vote(waiting, act)
                     if side and waiting.ambiguous is not None:
-                        votes.setdefault(waiting.ambiguous.alias, Counter())[side] += 1
+                        out.append((waiting.ambiguous.alias, side))
                 pending = []
-        for alias, counter in votes.items():
-            side, n = counter.most_common(1)[0]
-            if n > sum(counter.values()) / 2:
-                judged[alias] = side
-        return judged
+        return out
+
+    @staticmethod
+    def _same_head(act: ActorMention, named: list[ActorMention]) -> str | None:
+        """The side of the last named actor whose name holds the ambiguous name's head."""
+        assert act.ambiguous is not None
+        head = act.ambiguous.alias.lower().split()[-1]
+        for prev in reversed(named[-10:]):
+            if prev.kind != "person" and head in _GAP_WORD.findall(prev.text.lower()):
+                return prev.side
+        return None
 
     def _vote(self, waiting: ActorMention, named: ActorMention) -> str | None:
         """The side an ambiguous name is judged to be by a named actor after it in its
         sentence: its ally when a short gap ties them ("the army's chief X", "the army,
-        backed by units loyal to X"), else whom it acts against."""
-        assert named.side is not None
+        backed by units loyal to X"), its rival when the gap says they fight ("the army
+        drove X's men from ..."); no vote otherwise ("the army took Y, X said")."""
+        if named.side is None:
+            return None
         gap = _GAP_WORD.findall(self.doc.text[waiting.end : named.start].lower())
         lex = self.lex
-        if (
-            len(gap) <= _ALLY_GAP
-            and any(w in lex["actors.ally_cues"] for w in gap)
-            and not any(w in lex["actors.hostile_cues"] for w in gap)
-        ):
+        if any(w in lex["actors.report_cues"] for w in gap):
+            return None  # "the army took Y, X said": X is a speaker, maybe of either side
+        if any(w in lex["actors.hostile_cues"] for w in gap):
+            return self.sides.opponent(named.side)
+        if len(gap) <= _ALLY_GAP and any(w in lex["actors.ally_cues"] for w in gap):
             return named.side
-        return self.sides.opponent(named.side)
+        return None
 
     def side_of(self, actor: ActorMention) -> str | None:
         """The side of a named actor, ambiguous names judged for this document."""
