@@ -486,6 +486,33 @@ def test_without_publication_date_written_dates_still_resolve(ex: EventExtractor
     ]
 
 
+# -- place reference and restatement ---------------------------------------------------------------
+def test_the_city_is_the_topic_not_a_place_named_in_passing(
+    ex: EventExtractor, gaz: Gazetteer
+) -> None:
+    text = (
+        "LNA forces took Sirte on Monday, their biggest gain since the battle for Tripoli "
+        "began. The city fell within hours, residents said."
+    )
+    # "The city fell" restates the capture: its place is the topic, its winner the captor.
+    assert _control(ex, text) == _canon(gaz, {("capture", "LNA", "Sirte")})
+
+
+def test_a_town_in_an_actors_name_is_no_antecedent(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = (
+        "LNA forces captured Sirte on Monday. "
+        "The Tripoli government said the city had been lost through treason."
+    )
+    # "the city" is Sirte, not the Tripoli of "the Tripoli government"; the loss is the
+    # speaker's own.
+    assert _control(ex, text) == _canon(gaz, {("capture", "LNA", "Sirte")})
+
+
+def test_a_loss_reported_by_a_side_is_its_own(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = "Heavy fighting was reported on Sunday. The LNA admitted that Gharyan had been lost."
+    assert _control(ex, text) == _canon(gaz, {("capture", "GNA", "Gharyan")})
+
+
 # -- ambiguous actors ------------------------------------------------------------------------------
 def test_ambiguous_army_judged_by_whom_it_fights(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _control(ex, "The Libyan army liberated Tarhuna from Haftar's militia.") == _canon(

@@ -172,7 +172,10 @@ class Discourse:
         self.sites = sites
         self.lex = lexicon
         self.mentions = mentions
-        self._antecedents = self._find_antecedents(doc.text, mentions, sites)
+        named = {i for a in actors for i in range(a.start, a.end)}
+        self._antecedents = self._find_antecedents(
+            doc.text, [m for m in mentions if m.start not in named], sites
+        )
         self._antecedent_starts = [a[0] for a in self._antecedents]
         self.actors = actors
         self._actor_starts = [a.start for a in actors]
@@ -185,7 +188,8 @@ class Discourse:
     def _find_antecedents(
         text: str, mentions: list[Mention], sites: Sites
     ) -> list[tuple[int, Place | None]]:
-        """Places a later "the town" or "it" may point back to: names that are not landmarks,
+        """Places a later "the town" or "it" may point back to: names that are not landmarks
+        (nor part of an actor's name, as in "the X government": the caller drops those),
         "the capital", and (as None) towns the gazetteer lacks ("the village of X")."""
         out: list[tuple[int, Place | None]] = [
             (m.start, m.place)
@@ -490,6 +494,10 @@ class Discourse:
             recent = [p for pos, p in ok if pos >= window_start and p is not None]
             best = [p for p in recent if p.kind in preferred]
             if best:
+                # The topic (the last event's place) before a place named in passing.
+                event_place = self._last_event_place(at)
+                if event_place is not None and any(p.id == event_place[1].id for p in best):
+                    return event_place[1]
                 return best[-1]
         last_named = ok[-1] if ok else None
         event = self._last_event_place(at)
@@ -558,6 +566,8 @@ class Discourse:
             self.focus.event_places.append((at, place))  # a claim describes, it is no topic
         if kind in ("capture", "control_claim"):
             self.focus.holders[place.id] = side
+            if kind == "capture":  # a later "X fell" restates this capture
+                self.focus.attackers.setdefault(place.id, side)
         elif kind == "withdraw":
             rival = self.sides.opponent(side)
             if rival:

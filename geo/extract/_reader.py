@@ -85,7 +85,7 @@ class SentenceReader:
                 loser=loser,
                 claimant=claimant,
                 winner_fallback=self._winner_fallback(r, ref, where, discourse, focus, loser),
-                loser_fallback=None if r.loser_said else focus,
+                loser_fallback=self._loser_fallback(r, claimant, focus),
                 winner_named=r.winner is not None and r.winner.kind == "named",
                 loser_named=r.loser is not None and r.loser.kind == "named",
             )
@@ -98,6 +98,16 @@ class SentenceReader:
             out.append(self._report(doc, sent, parsed, r, outcome, ref, where, attached, claimant))
             discourse.saw_event(r.start, outcome.kind, outcome.side, where.place)
         return out
+
+    @staticmethod
+    def _loser_fallback(r: Reading, claimant: str | None, focus: str | None) -> str | None:
+        """Who stands in for a loser the sentence does not name: for a loss reported by a
+        side ("A said X had been lost") that side, its admission; else the actor in focus."""
+        if r.loser_said:
+            return None
+        if r.family == "lost" and claimant is not None:
+            return claimant
+        return focus
 
     def _winner_fallback(
         self,
