@@ -36,8 +36,9 @@ State rules
   ``held`` holder: assessed control needs someone else's report. They count against the
   holder, and make a place with no holder (or a merely claimed one) ``claimed``.
 * Activities (offensive, strike) never reach this module. A withdrawal gives the place to the
-  withdrawing side's opponent when the theatre has exactly two sides and no third party
-  (``cedes``); otherwise it leaves the place ``unknown``.
+  withdrawing side's one declared opponent when no third party of the theatre holds ground
+  (``cedes``; a third party that only strikes from the air takes nothing); otherwise, or when
+  the side has several declared opponents, it leaves the place ``unknown``.
 * A baseline snapshot resets the place to its side on its ``as_of`` day with the weight of an
   assessed fact; reports that may predate it are background. An analyst's ``set`` is final
   until the next ``set`` or snapshot.
@@ -135,8 +136,8 @@ class AssessmentRules:
     merge_days
         The holder's evidence this recent is listed against a capture that replaces it.
     cedes
-        Whether a withdrawal gives the place to the opponent; None: when the theatre has two
-        sides and no third party.
+        Whether a withdrawal gives the place to the side's one declared opponent; None: when no
+        third party of the theatre holds ground.
     siege
         Factor on the weight of fighting in which the holder's rival is the attacker (an
         attack on a held place is not yet its loss); fighting the holder reports as its own
@@ -307,9 +308,8 @@ class PlaceTimeline:
         self.rules = rules or AssessmentRules()
         self._sides = sides
         self._cedes = self.rules.cedes
-        if self._cedes is None:
-            third = getattr(sides, "third_parties", ()) or ()
-            self._cedes = len(sides.ids) == 2 and not third
+        if self._cedes is None:  # no one but the declared opponent could take a place given up
+            self._cedes = not sides.ground_third_parties
         self._segments: list[_Segment] = []
         items: list[tuple[date, float, ControlChange | BaselineEntry]] = [
             (c.effective, _RANK.get(c.kind, 3), c) for c in changes

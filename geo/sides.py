@@ -38,7 +38,8 @@ class Side:
     """One side or third party: id (``SIDE_A``), display names, map colour and actor names.
 
     ``opponents`` are the side ids it is declared to fight; ``third_party`` marks an actor that
-    is never an event's side.
+    is never an event's side; ``holds_ground`` is False for a third party that never occupies
+    places (one that only strikes from the air, say): it can take nothing a side gives up.
     """
 
     id: str
@@ -49,6 +50,7 @@ class Side:
     persons: tuple[str, ...] = ()
     opponents: tuple[str, ...] = ()
     third_party: bool = False
+    holds_ground: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,7 @@ class Sides:
             persons=tuple(raw.get("persons", ())),
             opponents=tuple(str(o) for o in raw.get("opponents", ())),
             third_party=third_party,
+            holds_ground=_flag(raw, "holds_ground", default=True),
         )
 
     @staticmethod
@@ -297,6 +300,11 @@ class Sides:
         """The declared opponents of a side or third party; () for an unknown id."""
         return next((s.opponents for s in self.actors if s.id == side_id), ())
 
+    @property
+    def ground_third_parties(self) -> tuple[str, ...]:
+        """Third parties that may hold ground (take a place a side gives up), in file order."""
+        return tuple(s.id for s in self.third_parties if s.holds_ground)
+
     def opponent(self, side_id: str) -> str | None:
         """The one declared opponent of a side, or None when it has none or several."""
         rivals = self.opponents(side_id)
@@ -395,6 +403,14 @@ class Sides:
             if kind == "ambiguous":
                 return ActorMention(start, end, surface, None, "ambiguous", payload)
         return None
+
+
+def _flag(raw: Mapping[str, Any], key: str, *, default: bool) -> bool:
+    """A true/false entry of a side table (a string is refused: "false" is not False)."""
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"side {raw.get('id')!r}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _with_heads(name: str) -> list[str]:
