@@ -22,8 +22,9 @@ PLACES = {  # id: (name, lat, lon)
     "geonames:2218840": ("Bani Walid", 31.74554, 13.98354),
     "geonames:2210554": ("Sirte", 31.20892, 16.58866),
     "osm:node/665116031": ("Al Wachkah", 31.37336, 15.57085),
+    "test:brennick": ("Brennick", -40.0, -20.0),  # invented, for the made-up sides A and B
 }
-TRIPOLI, TARHUNA, BANI_WALID, SIRTE, WASHKA = PLACES
+TRIPOLI, TARHUNA, BANI_WALID, SIRTE, WASHKA, BRENNICK = PLACES
 PUB = date(2020, 6, 6)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from control_cases import PUB, SIRTE, TARHUNA, TRIPOLI, WASHKA, at, ev, history
+from control_cases import BRENNICK, PUB, SIRTE, TARHUNA, TRIPOLI, WASHKA, at, ev, history
 
 from geo.assess import CLAIMED, HELD, AssessmentRules
 from geo.control import CONTESTED, UNKNOWN, BaselineEntry, ControlHistory
@@ -217,6 +217,42 @@ def test_a_withdrawal_cedes_the_place_only_in_a_two_sided_war(sides: Sides) -> N
     assert at(history([left], two).state(JUNE[5]), WASHKA).controller == "A"
     never = history([left], two, rules=AssessmentRules(cedes=False))
     assert at(never.state(JUNE[5]), WASHKA).controller == UNKNOWN
+
+
+def _sides_with(third_party: dict[str, object]) -> Sides:
+    raw = {
+        "theatre": {"name": "Testland", "country": "XX"},
+        "side": [
+            {"id": "A", "colour": "#111111", "opponents": ["B"]},
+            {"id": "B", "colour": "#222222"},
+        ],
+        "third_party": [{"id": "C", "colour": "#333333", **third_party}],
+    }
+    return Sides._from_dict(raw)
+
+
+def test_a_withdrawal_cedes_the_place_when_the_third_party_holds_no_ground() -> None:
+    left = ev("a", "withdraw", "B", BRENNICK, "2020-06-05", "B withdrew from the town.")
+    air = history([left], _sides_with({"holds_ground": False}))
+    assert at(air.state(JUNE[5]), BRENNICK).controller == "A"
+    ground = history([left], _sides_with({}))  # a third party on the ground may have taken it
+    assert at(ground.state(JUNE[5]), BRENNICK).controller == UNKNOWN
+
+
+def test_a_withdrawal_cedes_nothing_to_a_side_with_several_opponents() -> None:
+    raw = {
+        "theatre": {"name": "Testland", "country": "XX"},
+        "side": [
+            {"id": "A", "colour": "#111111", "opponents": ["B", "D"]},
+            {"id": "B", "colour": "#222222"},
+            {"id": "D", "colour": "#444444"},
+        ],
+    }
+    three = Sides._from_dict(raw)
+    left = ev("a", "withdraw", "A", BRENNICK, "2020-06-05", "A withdrew from the town.")
+    assert at(history([left], three).state(JUNE[5]), BRENNICK).controller == UNKNOWN
+    gone = ev("b", "withdraw", "B", BRENNICK, "2020-06-05", "B withdrew from the town.")
+    assert at(history([gone], three).state(JUNE[5]), BRENNICK).controller == "A"
 
 
 def test_rules_reject_impossible_parameters() -> None:

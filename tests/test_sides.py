@@ -279,3 +279,30 @@ def test_names_of_the_2014_2021_war_by_date(
 ) -> None:
     (actor,) = sides.find_actors(text, when=day)
     assert actor.side == side
+
+
+def test_a_third_party_that_holds_no_ground(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[side]]\nid='RED'\ncolour='#f00'\nopponents=['BLUE']\n"
+        "[[side]]\nid='BLUE'\ncolour='#00f'\n"
+        "[[third_party]]\nid='SKY'\ncolour='#999'\nholds_ground=false\n"
+        "[[third_party]]\nid='GREY'\ncolour='#888'\n",
+        encoding="utf-8",
+    )
+    s = Sides.load(path)
+    assert s.get("SKY").holds_ground is False and s.get("GREY").holds_ground is True
+    assert s.get("RED").holds_ground is True  # the default
+    assert s.third_party_ids == ("SKY", "GREY") and s.ground_third_parties == ("GREY",)
+
+
+@pytest.mark.parametrize("value", ["'false'", "0", "'no'"])
+def test_holds_ground_must_be_a_toml_boolean(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        "[[side]]\nid='RED'\ncolour='#f00'\n"
+        f"[[third_party]]\nid='SKY'\ncolour='#999'\nholds_ground={value}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SidesError, match="'SKY': holds_ground must be true or false"):
+        Sides.load(path)
