@@ -29,6 +29,14 @@ State rules
   against the holder (a siege is not yet a loss; the holder attacking its own place is). A
   contested place goes to a side as soon as that side's evidence outweighs the fighting
   reports.
+* Fighting in which a side attacks is the battle of that side's capture of the place: weighing
+  the capture against a contested state leaves the capturer's own attacks out of the fighting
+  (they join the capture's evidence), and the capturer's fighting reported on the day of its
+  capture supports it.
+* Rival captures on one day: the holder's own (a recapture) is applied first, and the rival's
+  takes the place only when it outweighs the recapture by ``1 / comparable``; weaker, it is
+  listed against the holder but does not make the place contested (a recapture presupposes
+  the loss, so the two reports agree that the holder ends the day).
 * **Background is not evidence**: a report dated only to a month or a year whose period starts
   on or before the latest evidence of the state it contradicts (it may describe the time before
   that evidence) never changes the state on its own; it counts against it.
@@ -51,6 +59,7 @@ State rules
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -142,6 +151,10 @@ class AssessmentRules:
         Factor on the weight of fighting in which the holder's rival is the attacker (an
         attack on a held place is not yet its loss); fighting the holder reports as its own
         attack counts fully.
+    revert_days
+        A contested place that no report renews for this many days returns to the side that
+        held it before the fighting (fighting is news of its day; an attack that took the place
+        would have been reported as a capture).
     """
 
     comparable: float = 2 / 3
@@ -150,6 +163,7 @@ class AssessmentRules:
     merge_days: int = 2
     cedes: bool | None = None
     siege: float = 0.5
+    revert_days: int = 30
 
     def __post_init__(self) -> None:
         if not 0.0 < self.comparable < 1.0:
@@ -172,6 +186,17 @@ def _earliest(ch: ControlChange) -> date:
     return ch.date.first
 
 
+def _rank(ch: ControlChange, taken: set[tuple[date, str]]) -> float:
+    """Same-day order: the capturer's own fighting of its day comes before its capture."""
+    if ch.kind == "contested" and (ch.effective, ch.side) in taken:
+        return 1.5
+    return _RANK.get(ch.kind, 3)
+
+
+def _order(item: tuple[date, float, object]) -> tuple[date, float]:
+    return item[0], item[1]
+
+
 def _decay(days: int, half_life: float) -> float:
     return float(0.5 ** (max(days, 0) / half_life))
 
@@ -183,6 +208,7 @@ class _Tally:
     groups: dict[str, tuple[float, date]] = field(default_factory=dict)
     refs: list[SourceRef] = field(default_factory=list)
     days: list[date] = field(default_factory=list)  # the day each ref was applied
+    scales: list[float] = field(default_factory=list)  # its weight factor (0: listed only)
 
     def add(
         self, refs: Sequence[SourceRef], day: date, *, weigh: bool = True, scale: float = 1.0
@@ -194,6 +220,7 @@ class _Tally:
                 self.groups[r.source_group] = (weight, max(day, old[1]) if old else day)
             self.refs.append(r)
             self.days.append(day)
+            self.scales.append(scale if weigh else 0.0)
 
     def merge(self, other: _Tally) -> None:
         for group, (w, day) in other.groups.items():
@@ -201,6 +228,15 @@ class _Tally:
             self.groups[group] = (max(w, old[0]), max(day, old[1])) if old else (w, day)
         self.refs.extend(other.refs)
         self.days.extend(other.days)
+        self.scales.extend(other.scales)
+
+    def split(self, side: str) -> tuple[_Tally, _Tally]:
+        """The fighting in which ``side`` attacks, and the rest, as two tallies."""
+        mine, rest = _Tally(), _Tally()
+        for r, d, k in zip(self.refs, self.days, self.scales, strict=True):
+            into = mine if r.kind == "contested" and r.side == side else rest
+            into.add([r], d, weigh=k > 0, scale=k)
+        return mine, rest
 
     def since(self, cutoff: date) -> list[SourceRef]:
         """The refs applied on or after ``cutoff``."""
@@ -258,6 +294,7 @@ class _Run:
     last_report: date | None = None
     final: bool = False  # an analyst's set
     from_baseline: bool = False
+    prior: tuple[str, _Tally] | None = None  # contested: who held it before, and why
 
     def anchor(self) -> date | None:
         """The latest evidence of the current state."""
@@ -311,20 +348,50 @@ class PlaceTimeline:
         if self._cedes is None:  # no one but the declared opponent could take a place given up
             self._cedes = not sides.ground_third_parties
         self._segments: list[_Segment] = []
+        taken = {(c.effective, c.side) for c in changes if c.kind == "capture"}
         items: list[tuple[date, float, ControlChange | BaselineEntry]] = [
-            (c.effective, _RANK.get(c.kind, 3), c) for c in changes
+            (c.effective, _rank(c, taken), c) for c in changes
         ]
         items += [(b.as_of, _SNAPSHOT_RANK, b) for b in snapshots]
         run = _Run()
-        for day, _, item in sorted(items, key=lambda t: (t[0], t[1])):
-            if isinstance(item, BaselineEntry):
-                run = self._snapshot(item, baseline_weight)
-            else:
-                run = self._apply(run, item)
-                for ref in item.conflicting:  # the earlier state, as its article describes it
-                    run.against.setdefault(ref.side, _Tally()).add([ref], day, weigh=False)
-            self._record(run, day)
+        for _, grouped in itertools.groupby(sorted(items, key=_order), key=_order):
+            group = list(grouped)
+            run = self._revert(run, group[0][0])
+            # A day's captures: the holder's first (a recapture presupposes the rival's).
+            group.sort(key=lambda t: getattr(t[2], "side", "") != run.controller)
+            for day, _, item in group:
+                run = self._step(run, day, item, baseline_weight)
+        self._revert(run, None)
         self._starts = [s.start for s in self._segments]
+
+    def _revert(self, run: _Run, today: date | None) -> _Run:
+        """A contested place no report has renewed for ``revert_days`` days goes back to the
+        side that held it before the fighting (recorded on the day it does), if there was one."""
+        fought = run.anchor()
+        if run.controller != CONTESTED or run.prior is None or fought is None:
+            return run
+        back = fought + timedelta(days=self.rules.revert_days + 1)
+        if today is not None and today <= back:
+            return run
+        side, tally = run.prior
+        new = _Run(side, back, last_report=run.last_report)
+        new.support.merge(tally)
+        new.against[CONTESTED] = run.support  # the fighting, listed against the holder
+        self._record(new, back)
+        return new
+
+    def _step(
+        self, run: _Run, day: date, item: ControlChange | BaselineEntry, baseline_weight: float
+    ) -> _Run:
+        """Apply one change or snapshot and record the state of its day."""
+        if isinstance(item, BaselineEntry):
+            run = self._snapshot(item, baseline_weight)
+        else:
+            run = self._apply(run, item)
+            for ref in item.conflicting:  # the earlier state, as its article describes it
+                run.against.setdefault(ref.side, _Tally()).add([ref], day, weigh=False)
+        self._record(run, day)
+        return run
 
     # -- applying changes -------------------------------------------------------------------
     def _snapshot(self, entry: BaselineEntry, weight: float) -> _Run:
@@ -355,7 +422,9 @@ class PlaceTimeline:
             if run.controller not in (ch.side, CONTESTED):
                 return self._support(run, ch, day)  # consistent with the holder
             target = UNKNOWN
-        if target == run.controller:
+        if target == run.controller or (
+            ch.kind == "contested" and ch.side == run.controller and run.since == day
+        ):  # the holder's attack on the day it took the place is the battle of that capture
             return self._support(run, ch, day)
         rival = run.against.setdefault(target, _Tally())
         if run.final:
@@ -393,13 +462,33 @@ class PlaceTimeline:
         if own and run.controller in self._sides.ids and self._status(run, target) == HELD:
             return run  # a side's own word alone never takes a place from an assessed holder
         if run.controller == CONTESTED:
-            # Fighting ends as soon as a side's evidence outweighs the reports of it.
+            # Fighting ends as soon as a side's evidence outweighs the reports of it; the
+            # capturer's own attack is the battle of its capture: it folds in, never opposes.
+            if transition:
+                mine, rest = run.support.split(target)
+                held = rest.score(day, half_life)
+                rival.merge(mine)
+                contrary = rival.score(day, half_life)
             return self._restart(run, target, day, (), tally=rival) if contrary >= held else run
         if contrary >= held / rules.comparable:
             return self._restart(run, target, day, (), tally=rival)
+        if transition and self._recaptured(run, day):
+            return run  # the holder's recapture the same day follows the rival's capture
         if contrary >= held * rules.comparable:
             return self._contest(run, target, day, half_life)
         return run
+
+    @staticmethod
+    def _recaptured(run: _Run, day: date) -> bool:
+        """Whether the holder before ``day`` reports its own capture of the place that day."""
+        return (
+            run.since is not None
+            and run.since < day
+            and any(
+                d == day and r.kind == "capture" and r.side == run.controller
+                for r, d in zip(run.support.refs, run.support.days, strict=True)
+            )
+        )
 
     def _restart(
         self,
@@ -417,7 +506,12 @@ class PlaceTimeline:
             new.support.merge(tally)
         new.support.add(refs, day)
         if run.controller != controller and not final:
-            recent = run.support.since(day - timedelta(days=self.rules.merge_days))
+            have = set(new.support.refs)  # a capturer's own attack is no evidence against it
+            recent = [
+                r
+                for r in run.support.since(day - timedelta(days=self.rules.merge_days))
+                if r not in have
+            ]
             if recent:
                 new.against[run.controller] = _Tally()
                 new.against[run.controller].add(recent, day)
@@ -426,6 +520,8 @@ class PlaceTimeline:
     def _contest(self, run: _Run, target: str, day: date, half_life: float) -> _Run:
         """Contrary evidence comparable with the support: the place is contested."""
         new = _Run(CONTESTED, day, last_report=run.last_report or day)
+        if run.controller in self._sides.ids:
+            new.prior = (run.controller, run.support)
         new.support.merge(run.against[target])  # the contradiction weighs what the rival does
         if target != CONTESTED:  # rival claims: show the holder's recent ones beside them
             held = run.support.since(day - timedelta(days=math.ceil(2 * half_life)))

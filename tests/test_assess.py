@@ -293,3 +293,60 @@ def test_a_siege_weighs_less_than_the_holder_fighting_for_its_own_place(sides: S
 
     assert after("LNA") == "GNA"  # the rival attacks a held town
     assert after("GNA") == CONTESTED  # the holder fighting inside its own town has lost it
+
+
+def test_the_attackers_own_fighting_folds_into_its_capture() -> None:
+    two = _two_sides()
+    fighting = [
+        ev("f1", "contested", "A", BRENNICK, "2020-06-04", "A's columns fought their way in."),
+        ev("f2", "contested", "A", BRENNICK, "2020-06-05", "Street battles as A pushed on."),
+    ]
+    took = ev("t", "capture", "A", BRENNICK, "2020-06-05", "A took Brennick on Friday.")
+    town = at(history([*fighting, took], two).state(JUNE[5]), BRENNICK)
+    assert (town.controller, town.status, town.since) == ("A", HELD, JUNE[4])
+    assert {r.doc_id for r in town.evidence} == {"f1", "f2", "t"} and not town.against
+    # The defender's fighting on the same day is no part of the capture: it counts against it.
+    back = [
+        ev(d, "contested", "B", BRENNICK, "2020-06-05", f"B fought back in the town ({d}).")
+        for d in ("b1", "b2")
+    ]
+    held = at(history([took, *back], two).state(JUNE[5]), BRENNICK)
+    assert held.controller == "A" and {r.doc_id for r in held.against} == {"b1", "b2"}
+
+
+def test_fighting_long_before_a_capture_is_not_folded_into_it() -> None:
+    early = ev("f", "contested", "A", BRENNICK, "2020-06-01", "A attacked the town.")
+    took = ev("t", "capture", "A", BRENNICK, "2020-06-05", "A took Brennick on Friday.")
+    h = history([early, took], _two_sides())
+    assert at(h.state(JUNE[1]), BRENNICK).controller == CONTESTED
+    assert at(h.state(JUNE[5]), BRENNICK).controller == "A"
+
+
+def test_a_recapture_on_the_day_of_the_rivals_capture_ends_the_day_with_the_holder() -> None:
+    two = _two_sides()
+    held = [ev(d, "capture", "A", BRENNICK, "2020-06-01", f"A took Brennick ({d}).") for d in "pq"]
+    lost = ev("x", "capture", "B", BRENNICK, "2020-06-10", "B's raid took Brennick at dawn.")
+    back = ev("y", "capture", "A", BRENNICK, "2020-06-10", "A retook the town by nightfall.")
+    for order in ([lost, back], [back, lost]):  # the day's order of the reports does not matter
+        town = at(history([*held, *order], two).state(JUNE[10]), BRENNICK)
+        assert (town.controller, [r.doc_id for r in town.against]) == ("A", ["x"])
+    # Clearly stronger reports of the rival's capture still take the place.
+    many = [ev(d, "capture", "B", BRENNICK, "2020-06-10", f"B took Brennick ({d}).") for d in "uvw"]
+    assert at(history([*held, back, *many], two).state(JUNE[10]), BRENNICK).controller == "B"
+
+
+def test_fighting_that_no_report_renews_gives_the_place_back_to_its_holder() -> None:
+    two = _two_sides()
+    took = ev("t", "capture", "A", BRENNICK, "2020-06-01", "A took Brennick.")
+    attacks = [
+        ev(d, "contested", "B", BRENNICK, "2020-06-10", f"B stormed the town ({d}).")
+        for d in ("b1", "b2", "b3")
+    ]
+    h = history([took, *attacks], two)
+    assert at(h.state(JUNE[19]), BRENNICK).controller == CONTESTED
+    later = at(h.state(date(2020, 7, 15)), BRENNICK)
+    assert (later.controller, later.since) == ("A", date(2020, 7, 11))
+    assert {r.doc_id for r in later.against} == {"b1", "b2", "b3"}
+    # With no holder before the fighting, the place stays contested.
+    alone = history(attacks, two)
+    assert at(alone.state(date(2020, 7, 15)), BRENNICK).controller == CONTESTED
