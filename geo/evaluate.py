@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo._counts import Counts
 from geo._datafile import raise_it, read_csv_rows
 from geo._geodesy import distance_km
 from geo._normalise import normalise_name
@@ -47,29 +48,10 @@ class Labelled:
 
 
 @dataclass
-class KindScore:
+class KindScore(Counts):
     """Counts for one kind."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
     dates_right: int = 0
-
-    @property
-    def precision(self) -> float:
-        """tp / (tp + fp), 0 when nothing was predicted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        """tp / (tp + fn), 0 when there is no gold."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def date_accuracy(self) -> float:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo._counts import Counts
 from geo._geodesy import distance_km
 from geo.exceptions import DataFileError
 
@@ -56,32 +57,13 @@ class PredictedMention:
 
 
 @dataclass
-class PlaceScore:
+class PlaceScore(Counts):
     """Counts over all articles, and the strings that did not match."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
     placed: int = 0
     placeable: int = 0
     missed: list[tuple[str, str]] = field(default_factory=list)
     spurious: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        """tp / (tp + fp), 0 when nothing was predicted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        """tp / (tp + fn), 0 when there is no gold."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def placed_share(self) -> float:
