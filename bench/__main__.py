@@ -35,7 +35,10 @@ from bench.report import Row, build_rows, format_table
 
 OUT = Path(__file__).resolve().parent / "out"
 SERIAL_TASKS = ("peer", "places", "extract", "ingest")
-ALL_TASKS = (*SERIAL_TASKS, "parallel", "dask", "process", "profile", "control", "map", "browser")
+ALL_TASKS = (
+    *SERIAL_TASKS,
+    *("parallel", "dask", "process", "extract-process", "profile", "control", "map", "browser"),
+)
 
 
 def machine() -> dict[str, Any]:
@@ -222,6 +225,28 @@ def _processes(run: Runner) -> dict[str, Any]:
     return out
 
 
+EXTRACT_PROCESS_SIZE = 2000
+
+
+def _extract_processes(run: Runner) -> dict[str, Any]:
+    """``frontline extract`` as a whole process on 2,000 articles (the extractor issue's size),
+    serial and with ``--jobs`` workers: articles per CPU second on one core, peak memory, and
+    the speed-up of the workers by the wall clock."""
+    from bench import process
+
+    root = Path(__file__).resolve().parent.parent
+    n = EXTRACT_PROCESS_SIZE
+    shards = run.shards(n)
+    out: dict[str, Any] = {"n": n, "runs": []}
+    for jobs in dict.fromkeys((1, run.jobs)):
+        run.log(f"extract whole process on {n:,} articles, --jobs {jobs}")
+        res = process.run_process(
+            process.extract_command(shards, jobs), max(run.remaining(), 60.0), root
+        )
+        out["runs"].append({"jobs": jobs, "n": n, **res})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its table."""
     args = _parse_args(argv)
@@ -252,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "process" in run.only:
         extras["process"] = _processes(run)
+    if "extract-process" in run.only:
+        extras["extract-process"] = _extract_processes(run)
     if "profile" in run.only:
         run.log(f"profiling places and extract on {args.profile_docs} articles")
         prof = _child(

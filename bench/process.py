@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["peer_command", "places_command", "run_process", "startup_file"]
+__all__ = ["extract_command", "peer_command", "places_command", "run_process", "startup_file"]
 
 
 def run_process(cmd: list[str], timeout: float, cwd: Path) -> dict[str, Any]:
@@ -47,6 +47,15 @@ def run_process(cmd: list[str], timeout: float, cwd: Path) -> dict[str, Any]:
 def places_command(shards: list[str]) -> list[str]:
     """``frontline places`` over the shards, as CSV on its standard output (discarded)."""
     return [sys.executable, "-m", "geo", "-q", "places", *shards, "--format", "csv", "-o", "-"]
+
+
+def extract_command(shards: list[str], jobs: int = 1) -> list[str]:
+    """``frontline extract`` over the shards with ``jobs`` processes, as JSONL on its
+    standard output (discarded)."""
+    return [
+        *(sys.executable, "-m", "geo", "-q", "extract", *shards),
+        *("--format", "jsonl", "-o", "-", "--jobs", str(jobs)),
+    ]
 
 
 def peer_command(shards: list[str]) -> list[str]:

@@ -9,6 +9,10 @@ from typing import Any
 __all__ = ["GOAL_PLACES_PER_CORE", "Row", "build_rows", "format_table"]
 
 GOAL_PLACES_PER_CORE = 1000.0
+# Extraction's goals on 2,000 seed-sized articles, whole process (the extractor issue).
+GOAL_EXTRACT_PER_CORE = 40.0
+GOAL_EXTRACT_PEAK_MB = 600.0
+GOAL_EXTRACT_JOBS_SPEEDUP = 1.6
 LABELS = {
     "peer": "peer: spaCy PhraseMatcher",
     "places": "places (PlaceFinder)",
@@ -378,6 +382,70 @@ def _process_rows(proc: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _extract_process_rows(proc: dict[str, Any]) -> list[Row]:
+    """``frontline extract`` whole processes (start-up included), serial and with workers,
+    and the extractor's three goals."""
+    rows: list[Row] = []
+    done = {r["jobs"]: r for r in proc.get("runs", []) if "wall_s" in r}
+    for r in proc.get("runs", []):
+        label = f"extract whole process jobs={r['jobs']}"
+        if "wall_s" not in r:
+            rows.append(Row(label, _n(r["n"]), "not run", note=str(r.get("error")), raw=r))
+            continue
+        per_cpu = r["n"] / r["cpu_s"] if r["cpu_s"] > 0 else 0.0
+        rows.append(
+            Row(
+                label,
+                _n(r["n"]),
+                _n(r["n"] / r["wall_s"]),
+                _n(1000.0 * r["cpu_s"] / r["n"], 2),
+                _n(r["peak_rss_mb"]),
+                _n(r["wall_s"], 1),
+                note=f"CPU {r['cpu_s']:.1f} s ({per_cpu:,.1f} articles per CPU s); "
+                "ms/article by CPU time; start-up included",
+                raw=r,
+            )
+        )
+    serial = done.get(1)
+    if serial is not None:
+        rate = serial["n"] / serial["cpu_s"] if serial["cpu_s"] > 0 else 0.0
+        rows.append(
+            _goal(
+                f"goal: extract >= {GOAL_EXTRACT_PER_CORE:.0f}/s/core",
+                serial["n"],
+                rate >= GOAL_EXTRACT_PER_CORE,
+                f"{rate:,.1f} articles per CPU second, whole process, one core",
+            )
+        )
+    if done:
+        peak = max(r["peak_rss_mb"] for r in done.values())
+        rows.append(
+            _goal(
+                f"goal: extract peak < {GOAL_EXTRACT_PEAK_MB:.0f} MB",
+                proc["n"],
+                peak < GOAL_EXTRACT_PEAK_MB,
+                f"{peak:.0f} MB, the largest process of the runs above",
+            )
+        )
+    workers = [j for j in done if j > 1]
+    if serial is not None and workers:
+        r = done[max(workers)]
+        speedup = serial["wall_s"] / r["wall_s"]
+        rows.append(
+            _goal(
+                f"goal: extract jobs={r['jobs']} >= {GOAL_EXTRACT_JOBS_SPEEDUP}x",
+                r["n"],
+                speedup >= GOAL_EXTRACT_JOBS_SPEEDUP,
+                f"x{speedup:.2f} of the serial process by the wall clock",
+            )
+        )
+    return rows
+
+
+def _goal(label: str, n: int, ok: bool, note: str) -> Row:
+    return Row(label, _n(n), "MET" if ok else "NOT MET", note=note)
+
+
 def build_rows(results: Sequence[dict[str, Any]], extras: dict[str, Any]) -> list[Row]:
     """The table rows: per task and size, parallel runs, peer ratios, hotspots, map."""
     rows: list[Row] = []
@@ -387,6 +455,8 @@ def build_rows(results: Sequence[dict[str, Any]], extras: dict[str, Any]) -> lis
     rows += _ratio_rows(results, int(extras.get("nproc", 0) or 0))
     if "process" in extras:
         rows += _process_rows(extras["process"])
+    if "extract-process" in extras:
+        rows += _extract_process_rows(extras["extract-process"])
     if "profile" in extras:
         rows += _profile_rows(extras["profile"])
     if "control" in extras:

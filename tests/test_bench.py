@@ -156,3 +156,22 @@ def test_the_map_row_builds_a_small_map(tmp_path: Path) -> None:
     assert res["events"] == 200 and res["html_mb"] > 0 and res["build_s"] > 0
     assert (tmp_path / "m.html").read_text(encoding="utf-8").count('id="fl-data"') == 1
     assert "identical to a build without it" in res["rebuild_note"]  # the cache changes nothing
+
+
+def test_extract_process_rows_carry_the_three_goals() -> None:
+    from bench.report import _extract_process_rows
+
+    proc = {
+        "n": 2000,
+        "runs": [
+            {"jobs": 1, "n": 2000, "wall_s": 60.0, "cpu_s": 40.0, "peak_rss_mb": 300.0},
+            {"jobs": 2, "n": 2000, "wall_s": 40.0, "cpu_s": 70.0, "peak_rss_mb": 650.0},
+        ],
+    }
+    rows = {r.measure: r for r in _extract_process_rows(proc)}
+    assert rows["goal: extract >= 40/s/core"].rate == "MET"  # 2,000 / 40 CPU s = 50
+    assert rows["goal: extract peak < 600 MB"].rate == "NOT MET"  # 650 MB
+    assert rows["goal: extract jobs=2 >= 1.6x"].rate == "NOT MET"  # 60 / 40 = 1.5
+    assert "x1.50" in rows["goal: extract jobs=2 >= 1.6x"].note
+    failed = _extract_process_rows({"n": 2000, "runs": [{"jobs": 1, "n": 2000, "error": "x"}]})
+    assert [r.rate for r in failed] == ["not run"]

