@@ -181,7 +181,7 @@ class EventExtractor:
                     parsed,
                     places.within(b, e),
                     names.within(b, e),
-                    _times(text[b:e], doc, anchor),
+                    times if b == s else _times(text[b:e], doc, anchor),
                     story,
                     previous,
                     body=b,
