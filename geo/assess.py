@@ -37,6 +37,9 @@ State rules
   takes the place only when it outweighs the recapture by ``1 / comparable``; weaker, it is
   listed against the holder but does not make the place contested (a recapture presupposes
   the loss, so the two reports agree that the holder ends the day).
+* An article counts once: when on one day it reports the place going two ways (both sides'
+  claims, a capture and its reversal), only its strongest report weighs; the others are listed
+  against the state but never counted.
 * **Background is not evidence**: a report dated only to a month or a year whose period starts
   on or before the latest evidence of the state it contradicts (it may describe the time before
   that evidence) never changes the state on its own; it counts against it.
@@ -62,7 +65,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from geo.analyst import CONTESTED, UNKNOWN, BaselineEntry
@@ -186,6 +189,31 @@ def _earliest(ch: ControlChange) -> date:
     return ch.date.first
 
 
+def _way(ch: ControlChange) -> tuple[str, str]:
+    """Where a change says the place went: fighting, a side's gain or hold, or a side's loss."""
+    kind = {"contested": "fighting", "withdraw": "loss"}.get(ch.kind, "gain")
+    return kind, ch.side
+
+
+def _one_voice(changes: Sequence[ControlChange]) -> list[ControlChange]:
+    """An article that on one day says the place went two ways weighs only its strongest."""
+    best: dict[tuple[str, date], tuple[float, str, str]] = {}
+    for c in changes:
+        for r in c.sources:
+            key = (r.doc_id, c.effective)
+            if key not in best or r.weight > best[key][0]:
+                best[key] = (r.weight, *_way(c))
+    out = []
+    for c in changes:
+        way = _way(c)
+        refs = tuple(
+            r if best[(r.doc_id, c.effective)][1:] == way else replace(r, weight=0.0)
+            for r in c.sources
+        )
+        out.append(replace(c, sources=refs) if refs != c.sources else c)
+    return out
+
+
 def _rank(ch: ControlChange, taken: set[tuple[date, str]]) -> float:
     """Same-day order: the capturer's own fighting of its day comes before its capture."""
     if ch.kind == "contested" and (ch.effective, ch.side) in taken:
@@ -214,7 +242,7 @@ class _Tally:
         self, refs: Sequence[SourceRef], day: date, *, weigh: bool = True, scale: float = 1.0
     ) -> None:
         for r in refs:
-            if weigh:
+            if weigh and r.weight > 0:  # a weightless report is listed, never counted
                 old = self.groups.get(r.source_group)
                 weight = max(r.weight * scale, old[0]) if old else r.weight * scale
                 self.groups[r.source_group] = (weight, max(day, old[1]) if old else day)
@@ -348,6 +376,7 @@ class PlaceTimeline:
         if self._cedes is None:  # no one but the declared opponent could take a place given up
             self._cedes = not sides.ground_third_parties
         self._segments: list[_Segment] = []
+        changes = _one_voice(changes)
         taken = {(c.effective, c.side) for c in changes if c.kind == "capture"}
         items: list[tuple[date, float, ControlChange | BaselineEntry]] = [
             (c.effective, _rank(c, taken), c) for c in changes

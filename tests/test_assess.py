@@ -350,3 +350,19 @@ def test_fighting_that_no_report_renews_gives_the_place_back_to_its_holder() -> 
     # With no holder before the fighting, the place stays contested.
     alone = history(attacks, two)
     assert at(alone.state(date(2020, 7, 15)), BRENNICK).controller == CONTESTED
+
+
+def test_an_article_that_says_a_place_went_two_ways_weighs_only_its_strongest_report() -> None:
+    two = _two_sides()
+    took = ev("t", "capture", "A", BRENNICK, "2020-06-01", "A took Brennick.")
+    mixed = [
+        ev("m", "control_claim", "A", BRENNICK, "2020-06-20", "A-held Brennick was calm.", 0.8),
+        ev("m", "control_claim", "B", BRENNICK, "2020-06-20", "B's Brennick garrison", 0.6),
+    ]
+    town = at(history([took, *mixed], two).state(JUNE[20]), BRENNICK)
+    assert town.controller == "A"
+    assert [(r.doc_id, r.side) for r in town.against] == [("m", "B")]  # listed, not weighed
+    # B's claim from an article of its own is a voice of its own: it weighs against A.
+    apart = [mixed[0], ev("n", "control_claim", "B", BRENNICK, "2020-06-20", "B's garrison", 0.6)]
+    other = at(history([took, *apart], two).state(JUNE[20]), BRENNICK)
+    assert other.confidence < town.confidence
