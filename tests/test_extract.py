@@ -513,6 +513,29 @@ def test_a_loss_reported_by_a_side_is_its_own(ex: EventExtractor, gaz: Gazetteer
     assert _control(ex, text) == _canon(gaz, {("capture", "GNA", "Gharyan")})
 
 
+# -- newcomers and advances ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An armed group seized Brega from LNA forces on Monday.", ("withdraw", "LNA", "Brega")),
+        ("Militants took Sirte from GNA forces on Monday.", ("withdraw", "GNA", "Sirte")),
+    ],
+)
+def test_a_newcomers_gain_is_the_losers_withdraw(
+    ex: EventExtractor, gaz: Gazetteer, text: str, expected: Triple
+) -> None:
+    # An actor the text brings in new is no side: not the loser's rival (codebook: a third
+    # party's gain is the loser's withdraw).
+    assert _control(ex, text) == _canon(gaz, {expected})
+
+
+def test_reaching_a_place_is_an_advance(ex: EventExtractor, gaz: Gazetteer) -> None:
+    assert _control(ex, "GNA columns reached Gharyan on Sunday.") == _canon(
+        gaz, {("contested", "GNA", "Gharyan")}
+    )
+    assert _control(ex, "GNA columns failed to reach Gharyan on Sunday.") == set()
+
+
 # -- ambiguous actors ------------------------------------------------------------------------------
 def test_ambiguous_army_judged_by_whom_it_fights(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _control(ex, "The Libyan army liberated Tarhuna from Haftar's militia.") == _canon(

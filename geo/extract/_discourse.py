@@ -317,9 +317,11 @@ class Discourse:
             return self._pronoun(ref.text, ref.start, claimant)
         if ref.kind == "modifier":
             side = self.word_side(ref.text)
-            if side is not None or not ref.head:
+            if side is not None or not ref.head or ref.indefinite:
                 return side
             return self._generic(ref.head, ref.start)
+        if ref.indefinite:
+            return None  # a newcomer: not the actor in focus
         return self._generic(ref.text, ref.start)
 
     def _pronoun(self, word: str, at: int, claimant: str | None) -> str | None:

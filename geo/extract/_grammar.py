@@ -832,8 +832,28 @@ class Grammar:
             owner = _lower(poss[0]) if poss else ""
             return ActorRef("rival", parsed.start(tok), parsed.end(tok), text=owner)
         if lemma in self.lex["actors.heads"] or word in self.lex["actors.heads"]:
-            return ActorRef("generic", parsed.start(tok), parsed.end(tok), text=lemma)
+            return ActorRef(
+                "generic",
+                parsed.start(tok),
+                parsed.end(tok),
+                text=lemma,
+                indefinite=self._new_actor(tok),
+            )
         return None
+
+    def _new_actor(self, tok: Token) -> bool:
+        """ "an armed group", "a convoy", and (with no determiner) a head that the lexicon
+        marks as introducing outsiders ("militants seized X"). "An offensive" is its
+        launcher's deed, no newcomer."""
+        if _lemma(tok) in self.lex["actors.event_heads"]:
+            return False
+        dets = [_lower(c) for c in tok.children if c.dep_ in ("det", "poss")]
+        if dets:
+            return all(d in self.lex["actors.indefinite_dets"] for d in dets)
+        return (
+            _lemma(tok) in self.lex["actors.outsiders"]
+            or _lower(tok) in self.lex["actors.outsiders"]
+        )
 
     def _modifier_actor(self, parsed: Parsed, tok: Token, depth: int) -> ActorRef | None:
         """ "Side A's forces", "A units", "pro-A fighters", "forces loyal to A"; "forces
@@ -859,7 +879,12 @@ class Grammar:
                 # "a government bid", "rebel fighters": a word the sides file uses this way.
                 head = _lemma(tok) if _lemma(tok) in self.lex["actors.heads"] else ""
                 return ActorRef(
-                    "modifier", parsed.start(c), parsed.end(c), text=_lower(c), head=head
+                    "modifier",
+                    parsed.start(c),
+                    parsed.end(c),
+                    text=_lower(c),
+                    head=head,
+                    indefinite=bool(head) and self._new_actor(tok),
                 )
         return None
 

@@ -31,6 +31,9 @@ class Roles:
     # The role was named in the sentence (not a pronoun, a generic noun or a fallback).
     winner_named: bool = False
     loser_named: bool = False
+    # The winner is an actor the text brings in new and no side ("an armed group seized X
+    # from B"): B's loss is a withdraw, as a third party's gain.
+    winner_unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,8 @@ def _partly(r: Reading) -> bool:
 
 def _capture(r: Reading, roles: Roles, sides: Sides) -> Outcome | None:
     winner = roles.winner
+    if winner is None and roles.winner_unknown:
+        return _event("withdraw", roles.loser, sides) if not _partly(r) else None
     if winner is None and roles.loser is not None:
         winner = sides.opponent(roles.loser) if _side(sides, roles.loser) else None
     winner = winner or roles.claimant or roles.winner_fallback

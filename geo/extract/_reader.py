@@ -88,6 +88,7 @@ class SentenceReader:
                 loser_fallback=self._loser_fallback(r, claimant, focus),
                 winner_named=r.winner is not None and r.winner.kind == "named",
                 loser_named=r.loser is not None and r.loser.kind == "named",
+                winner_unknown=winner is None and r.winner is not None and r.winner.indefinite,
             )
             outcome = decide(r, roles, self.sides)
             if outcome is None:

@@ -71,3 +71,6 @@ class ActorRef:
     text: str = ""
     head: str = ""
     inverse: bool = False
+    # "an armed group", "a convoy", "militants flying a black flag": an actor the text brings
+    # in new; it is no one named before (no focus, no earlier name) and no side's rival.
+    indefinite: bool = False
