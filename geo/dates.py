@@ -500,8 +500,18 @@ def _deadline(found: _Found | None, m: re.Match[str], ctx: _Context) -> _Found |
     return kind, FuzzyDate.containing(fuzzy.value, "month")
 
 
+# A written day that heads a name is no date: "the February 17 Brigade", "July 14 Street".
+_NAME_AFTER_RE = re.compile(
+    r"\s{1,4}(?:Brigades?|Battalions?|Revolution|Revolutionaries|Movement|Martyrs|Street|"
+    r"Square|Road|Bridge|Hospital|University|Stadium|Coalition|Front|Camp|Council|Uprising|"
+    r"Agreement|Accords?|Group|Party|Forces?)\b"
+)
+
+
 def _written(m: re.Match[str], ctx: _Context) -> _Found | None:
     """A written day ("8 June", "June 8, 2020"), read as a deadline after "by"."""
+    if _NAME_AFTER_RE.match(ctx.text, m.end()):
+        return None
     return _deadline(_textual(m, ctx), m, ctx)
 
 

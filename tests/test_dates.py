@@ -499,3 +499,19 @@ def test_parse_functions_only_raise_value_error(text: str) -> None:
         assert FuzzyDate.parse(text).iso() in text
     except ValueError as exc:
         assert repr(text) in str(exc)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fighters of the March 3 Brigade held the bridge.",
+        "Crowds gathered in July 14 Street.",
+        "Veterans of the April 9 Movement marched.",
+    ],
+)
+def test_a_written_day_that_heads_a_name_is_no_date(sentence: str) -> None:
+    assert iso(sentence) is None
+
+
+def test_a_written_day_before_a_person_is_a_date() -> None:
+    assert iso("On March 3 Colonel Vermeer said the town was quiet.") == "2020-03-03"
