@@ -500,7 +500,7 @@ def _deadline(found: _Found | None, m: re.Match[str], ctx: _Context) -> _Found |
     return kind, FuzzyDate.containing(fuzzy.value, "month")
 
 
-# A written day that heads a name is no date: "the February 17 Brigade", "July 14 Street".
+# A written day that heads a name is no date: "the March 3 Brigade", "July 14 Street".
 _NAME_AFTER_RE = re.compile(
     r"\s{1,4}(?:Brigades?|Battalions?|Revolution|Revolutionaries|Movement|Martyrs|Street|"
     r"Square|Road|Bridge|Hospital|University|Stadium|Coalition|Front|Camp|Council|Uprising|"
