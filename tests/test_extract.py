@@ -536,6 +536,18 @@ def test_reaching_a_place_is_an_advance(ex: EventExtractor, gaz: Gazetteer) -> N
     assert _control(ex, "GNA columns failed to reach Gharyan on Sunday.") == set()
 
 
+def test_its_forces_are_the_organisation_named_before_in_the_sentence(
+    ex: EventExtractor, gaz: Gazetteer
+) -> None:
+    # The LNA is in focus; "its" still means the GNA named before it in its sentence.
+    text = (
+        "LNA forces attacked Zawiya. Meanwhile, the GNA's spokesman in Gharyan, where its "
+        "forces retook the airport, spoke."
+    )
+    airport = gaz.lookup("Gharyan International Airport")[0].name
+    assert ("capture", "GNA", airport) in _control(ex, text)
+
+
 # -- ambiguous actors ------------------------------------------------------------------------------
 def test_ambiguous_army_judged_by_whom_it_fights(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _control(ex, "The Libyan army liberated Tarhuna from Haftar's militia.") == _canon(

@@ -333,7 +333,22 @@ class Discourse:
             return claimant
         if word in ("his", "her", "he", "she"):
             return self._last_person(at) or self._last_named(at)
+        if word in ("its", "their"):
+            here = self._named_in_sentence(at)  # "A said its forces took X": A
+            if here is not None:
+                return here
         return self.focus.agent or self._last_named(at)
+
+    def _named_in_sentence(self, at: int) -> str | None:
+        """The side of the last actor named (not a person) before ``at`` in its sentence."""
+        s = bisect_right(self._sentence_starts, at) - 1
+        start = self.sentences[s][0] if s >= 0 else 0
+        lo, hi = bisect_left(self._actor_starts, start), bisect_left(self._actor_starts, at)
+        for a in reversed(self.actors[lo:hi]):
+            side = self.side_of(a)
+            if a.kind != "person" and side is not None:
+                return side
+        return None
 
     def _generic(self, head: str, at: int) -> str | None:
         """ "the troops", "the offensive": the actor in focus; "the group", "the government":

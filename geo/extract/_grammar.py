@@ -357,6 +357,9 @@ class Grammar:
             return [head]
         if tok.dep_ == "pobj" and head.dep_ in ("prep", "agent") and head.head is not head:
             gov = head.head
+            before = self._comma_before(head)
+            if self.verbish(gov) and before and before[0].pos_ in ("PROPN", "NOUN"):
+                return before  # "the town of X, under siege by A, ...": said of X
             if self.verbish(gov):
                 # "saw A in control of X", "left X in A's hands": said of the object.
                 objs = [c for c in gov.children if c.dep_ == "dobj"]
