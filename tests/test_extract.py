@@ -548,6 +548,15 @@ def test_its_forces_are_the_organisation_named_before_in_the_sentence(
     assert ("capture", "GNA", airport) in _control(ex, text)
 
 
+def test_after_under_a_present_verb_is_the_news_not_background(ex: EventExtractor) -> None:
+    # "celebrate after A took X": the capture is the day's news (publication month), while
+    # "was quiet after A took X" stays background (publication year).
+    news = ex.extract(_doc("Residents celebrate after GNA fighters drove LNA forces from Gharyan."))
+    old = ex.extract(_doc("The town was quiet after GNA fighters drove LNA forces from Gharyan."))
+    assert [e.date[:7] for e in news] == ["2020-06"]
+    assert [e.date for e in old] == ["2020"]
+
+
 # -- ambiguous actors ------------------------------------------------------------------------------
 def test_ambiguous_army_judged_by_whom_it_fights(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _control(ex, "The Libyan army liberated Tarhuna from Haftar's militia.") == _canon(

@@ -212,6 +212,8 @@ class Dater:
         near = [c for c in (*word.children, *tok.children) if c.dep_ in ("npadvmod", "advmod")]
         if head.lemma_.lower() in _FOLLOWING_VERBS or any(c.lower_ in _RECENT for c in near):
             return "recent"
+        if word.lower_ in ("after", "following") and head.tag_ in ("VBP", "VBZ"):
+            return "recent"  # "residents celebrate after A took X": the news of the day
         return "background"
 
 
