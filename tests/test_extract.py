@@ -557,6 +557,21 @@ def test_after_under_a_present_verb_is_the_news_not_background(ex: EventExtracto
     assert [e.date for e in old] == ["2020"]
 
 
+def test_a_retreat_to_a_place_is_a_destination(ex: EventExtractor, gaz: Gazetteer) -> None:
+    # Codebook: destinations are never labelled; "to the outskirts of X" leaves X itself.
+    assert _control(ex, "GNA forces withdrew to Sirte on Monday.") == set()
+    assert _control(ex, "LNA troops retreated to the outskirts of Gharyan on Monday.") == _canon(
+        gaz, {("withdraw", "LNA", "Gharyan")}
+    )
+
+
+def test_pressing_on_where_the_place_is_contests_it(ex: EventExtractor, gaz: Gazetteer) -> None:
+    text = (
+        "Fighting continued on Thursday in Sirte, where GNA soldiers were advancing house by house."
+    )
+    assert _control(ex, text) == _canon(gaz, {("contested", "GNA", "Sirte")})
+
+
 # -- ambiguous actors ------------------------------------------------------------------------------
 def test_ambiguous_army_judged_by_whom_it_fights(ex: EventExtractor, gaz: Gazetteer) -> None:
     assert _control(ex, "The Libyan army liberated Tarhuna from Haftar's militia.") == _canon(
