@@ -249,6 +249,28 @@ CONTESTED = [
         "The LNA clashed with GNA troops around Gharyan.",
         {("contested", "LNA", "Gharyan")},
     ),
+    # A siege set off by commas is said of the town, whatever the main verb's mood.
+    (
+        "The border crossing could prove key to supplies for the town of Gharyan, under siege "
+        "by LNA forces for weeks.",
+        {("contested", "LNA", "Gharyan")},
+    ),
+    ("Gharyan could soon come under siege by LNA forces.", set()),
+    (
+        "A new road could give access to the town of Gharyan, under siege by LNA forces since "
+        "April.",
+        {("contested", "LNA", "Gharyan")},
+    ),
+    # "they" in the object clause of armed men's verb is those men, not the story's focus.
+    (
+        "GNA forces pushed into Sirte. LNA troops showed they were still a threat by "
+        "launching an attack on Gharyan, officials said.",
+        {("contested", "GNA", "Sirte"), ("contested", "LNA", "Gharyan")},
+    ),
+    (
+        "LNA troops showed they were still a threat by launching an attack on Gharyan.",
+        {("contested", "LNA", "Gharyan")},
+    ),
 ]
 
 

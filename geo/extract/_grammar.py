@@ -263,8 +263,20 @@ class Grammar:
             return [c for c in tok.children if c.dep_ in ("npadvmod", "compound", "nmod")]
         own = [c for c in tok.children if c.dep_ in _SUBJ]
         if own:
-            return [self._antecedent(s) for s in own]
+            return [self._shown_by(s) for s in own]
         return self._inherited_subject(tok)
+
+    def _shown_by(self, tok: Token) -> Token:
+        """ "A showed they were still a threat": "they" in the object clause of a verb whose
+        subject is armed men ("loyalists", "the troops") is those men; a speaker's "they"
+        ("officials said they ...") is left to the claimant."""
+        clause = tok.head
+        if _lower(tok) != "they" or clause.dep_ != "ccomp":
+            return self._antecedent(tok)
+        outer = [c for c in clause.head.children if c.dep_ in _SUBJ]
+        if len(outer) == 1 and _lower(outer[0]) in self.lex["actors.armed"]:
+            return outer[0]
+        return tok
 
     def _inherited_subject(self, tok: Token) -> list[Token]:
         head = tok.head
@@ -297,7 +309,10 @@ class Grammar:
         if dep == "advcl" and (tok.tag_ == "VBG" or infinitive):
             return self.subj(head)  # "..., seizing X"; "moved north to clash with A"
         if dep == "pcomp" and head.head is not head:
-            return self.subj(head.head)
+            gov = head.head
+            if gov.dep_ == "attr" and not self.verbish(gov):
+                gov = gov.head  # "A were a threat by launching an attack on X"
+            return self.subj(gov)
         return []
 
     def obj(self, tok: Token) -> list[Token]:

@@ -69,7 +69,7 @@ class Moods:
         cur = tok
         for _ in range(_MAX_DEPTH):
             head = cur.head
-            if head is cur or state.unreal:
+            if head is cur or state.unreal or self._set_off(cur):
                 break
             self._step(cur, head, state)
             if self._stops(cur, head):
@@ -145,6 +145,16 @@ class Moods:
                 st.since = True
 
     # -- one step up ----------------------------------------------------------------------------
+    def _set_off(self, cur: Token) -> bool:
+        """A state phrase set off by a comma describes the noun before it, in its own mood:
+        "the city of X, under siege by A, could prove ..." asserts the siege."""
+        return (
+            cur.dep_ == "prep"
+            and cur.lower_ in self.lex["modality.state_preps"]
+            and cur.i > 0
+            and cur.doc[cur.i - 1].text == ","
+        )
+
     def _stops(self, cur: Token, head: Token) -> bool:
         """The walk ends where a phrase describes a noun ("the city of X, under siege") or a
         clause is background to its head ("after taking X", "following weeks of siege")."""
