@@ -271,6 +271,14 @@ CONTESTED = [
         "LNA troops showed they were still a threat by launching an attack on Gharyan.",
         {("contested", "LNA", "Gharyan")},
     ),
+    # The defender penned into a part of the town: its rival presses the attack.
+    ("LNA fighters are hemmed into a small area of Sirte.", {("contested", "GNA", "Sirte")}),
+    # "took X then moved on" (no conjunction): the second verb keeps the first one's subject.
+    (
+        "A commander said GNA forces took the villages on Monday then moved south to clash "
+        "with LNA troops in Gharyan on Tuesday.",
+        {("contested", "GNA", "Gharyan")},
+    ),
 ]
 
 

@@ -283,7 +283,9 @@ class Grammar:
         if head is tok:
             return []
         dep = tok.dep_
-        if dep == "conj" and self.verbish(head):
+        finite = tok.tag_ in ("VBD", "VBZ", "VBP")
+        if (dep == "conj" or (dep == "dep" and finite)) and self.verbish(head):
+            # "A took X then moved on": a verb the parser hung on with no conjunction
             return [] if self.passive(head) else self.subj(head)
         if dep == "xcomp":
             objs = [c for c in head.children if c.dep_ == "dobj"]
